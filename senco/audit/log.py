@@ -1,0 +1,104 @@
+"""Writing to the audit log. Every service function that changes pupil data calls `change`."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from senco.audit.models import AuditEntry
+
+ACTIONS = {
+    "pupil.viewed": "Read a pupil's record",
+    "pupil.listed": "Listed pupils",
+    "pupil.refused": "Asked for a pupil record they may not see",
+    "register.status_changed": "Changed SEN status and needs",
+    "register.need_ended": "Ended a need",
+    "school.switched": "Switched school",
+}
+MASKED = {"password", "secret", "token", "key"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _masked(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: "***" if any(m in k.lower() for m in MASKED) else _plain(v) for k, v in values.items()
+    }
+
+
+def _actor(user) -> tuple[int | None, str]:
+    if user is None or not user.is_authenticated:
+        return None, "anonymous"
+    return user.pk, user.username
+
+
+def _entry(kind: str, action: str, user, school=None, pupil=None, **fields) -> AuditEntry:
+    if action not in ACTIONS:
+        raise ValueError(f"Unregistered audit action {action!r}: add it to ACTIONS.")
+    actor_id, actor_label = _actor(user)
+    return AuditEntry(
+        kind=kind,
+        action=action,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        school_id=school.pk if school else (pupil.school_id if pupil else None),
+        pupil_id=pupil.pk if pupil else None,
+        pupil_label=f"{pupil.full_name} ({pupil.upn})" if pupil else "",
+        **fields,
+    )
+
+
+def change(
+    user,
+    action: str,
+    obj: models.Model,
+    *,
+    pupil=None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    entry = _entry(
+        AuditEntry.Kind.CHANGE,
+        action,
+        user,
+        pupil=pupil,
+        school=getattr(obj, "school", None) if pupil is None else None,
+        object_type=obj._meta.label,
+        object_id=obj.pk,
+        object_label=str(obj)[:200],
+        changes={"before": _masked(before or {}), "after": _masked(after or {})},
+    )
+    entry.save()
+    return entry
+
+
+def read(user, action: str, pupil) -> AuditEntry:
+    entry = _entry(AuditEntry.Kind.READ, action, user, pupil=pupil)
+    entry.save()
+    return entry
+
+
+def read_list(user, action: str, school, pupils: Iterable) -> AuditEntry:
+    """One entry for a list page or export, naming every pupil it showed."""
+    entry = _entry(
+        AuditEntry.Kind.READ, action, user, school=school, pupil_ids=[p.pk for p in pupils]
+    )
+    entry.save()
+    return entry
+
+
+def refused(user, action: str, school=None, detail: str = "") -> AuditEntry:
+    entry = _entry(
+        AuditEntry.Kind.REFUSED, action, user, school=school, object_label=detail[:200]
+    )
+    entry.save()
+    return entry

@@ -1,0 +1,59 @@
+"""The audit log: append-only; no foreign key cascades into it (DESIGN.md, "The audit log")."""
+
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
+
+    _raw_delete = delete
+
+
+class AuditEntry(models.Model):
+    class Kind(models.TextChoices):
+        CHANGE = "change", "Change"
+        READ = "read", "Read"
+        REFUSED = "refused", "Refused"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    action = models.CharField(max_length=60, db_index=True)
+    actor_id = models.BigIntegerField(null=True, db_index=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    school_id = models.BigIntegerField(null=True, db_index=True)
+    pupil_id = models.BigIntegerField(null=True, db_index=True)
+    pupil_label = models.CharField(max_length=200, blank=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.BigIntegerField(null=True)
+    object_label = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    pupil_ids = models.JSONField(
+        default=list, blank=True, help_text="For list reads: every pupil shown."
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["pupil_id", "-at"]), models.Index(fields=["actor_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")

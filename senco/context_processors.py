@@ -1,0 +1,20 @@
+from django.utils import timezone
+
+from senco import access
+
+
+def navigation(request):
+    """The navigation a user sees: built from what access.py says they may do."""
+    school = getattr(request, "school", None)
+    if school is None or not request.user.is_authenticated:
+        return {"nav": [], "schools": [], "printed_at": timezone.now()}
+    roles = access.roles_in(request.user, school)
+    nav = [("Home", "home")]
+    if access.pupils_visible_to(request.user, school).exists():
+        nav.append(("Pupils", "pupils:list"))
+    return {
+        "nav": nav,
+        "schools": access.schools_for(request.user),
+        "roles": sorted(roles),
+        "printed_at": timezone.now(),
+    }

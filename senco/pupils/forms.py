@@ -1,0 +1,45 @@
+from django import forms
+
+from senco.pupils import census
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+NEED_CHOICES = [("", "None")] + [(k, f"{k}: {v[0]}") for k, v in census.NEEDS.items()]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class PupilSearchForm(forms.Form):
+    q = forms.CharField(label="Name or UPN", required=False, max_length=100)
+
+
+class RegisterChangeForm(forms.Form):
+    """A change of SEN status and ranked needs from a date, checked against the census rules."""
+
+    provision = forms.ChoiceField(
+        label="SEN status",
+        choices=[(c, f"{c}: {census.PROVISION[c]}") for c in census.CURRENT_PROVISION],
+    )
+    need_1 = forms.ChoiceField(label="Primary need (rank 1)", choices=NEED_CHOICES, required=False)
+    need_2 = forms.ChoiceField(label="Secondary need (rank 2)", choices=NEED_CHOICES, required=False)
+    need_3 = forms.ChoiceField(label="Further need (rank 3)", choices=NEED_CHOICES, required=False)
+    starts = forms.DateField(
+        label="From", input_formats=DATE_FORMATS, widget=DateInput(), help_text="For example 24/11/2026."
+    )
+
+    def needs(self) -> list[str]:
+        return [self.cleaned_data[f] for f in ("need_1", "need_2", "need_3") if self.cleaned_data.get(f)]
+
+    def clean(self):
+        data = super().clean()
+        ranks = [data.get(f, "") for f in ("need_1", "need_2", "need_3")]
+        if "" in ranks and any(ranks[ranks.index("") :]):
+            self.add_error("need_1" if not ranks[0] else "need_2", "Fill the ranks in order: rank 1 first, with no gaps.")
+        if "provision" in data and not self.errors:
+            for breach in census.check_entry(data["provision"], self.needs()):
+                self.add_error("need_1" if breach.field == "needs" else breach.field, breach.message)
+        return data

@@ -1,0 +1,223 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+from senco.ids import public_id_field
+from senco.pupils import census
+from senco.schools.calendar import year_group_label
+
+
+class Source(models.TextChoices):
+    ENTERED = "entered", "Entered by hand"
+    IMPORTED = "imported", "Imported"
+
+
+class Pupil(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    class LookedAfter(models.TextChoices):
+        NO = "", "No"
+        LOOKED_AFTER = "cla", "Looked after"
+        PREVIOUSLY = "pla", "Previously looked after"
+
+    public_id = public_id_field()
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="pupils")
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    legal_first_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=100, blank=True)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_first_name = models.CharField(max_length=100, blank=True)
+    preferred_last_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    year_group = models.SmallIntegerField(null=True, blank=True, help_text="0 is Reception.")
+    enrolled_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    pupil_premium = models.BooleanField(default=False)
+    free_school_meals = models.BooleanField(default=False)
+    eal = models.BooleanField("English as an additional language", default=False)
+    looked_after = models.CharField(max_length=3, choices=LookedAfter.choices, blank=True, default="")
+    medical_flag = models.BooleanField(default=False)
+    # The current SEN status, kept in step with SenStatus by the register services so that
+    # lists filter and sort on an indexed column instead of a subquery.
+    sen_provision = models.CharField(max_length=1, default="N", db_index=True)
+    primary_need = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        indexes = [
+            models.Index(fields=["school", "legal_last_name", "legal_first_name"]),
+            models.Index(fields=["school", "upn"]),
+            models.Index(fields=["school", "sen_provision"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "upn"], condition=~Q(upn=""), name="upn_unique_in_school"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_first_name or self.legal_first_name
+
+    @property
+    def last_name(self) -> str:
+        return self.preferred_last_name or self.legal_last_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+    @property
+    def year_group_label(self) -> str:
+        return year_group_label(self.year_group)
+
+    @property
+    def on_roll(self) -> bool:
+        return self.left_on is None or self.left_on > dt.date.today()
+
+    @property
+    def on_register(self) -> bool:
+        return census.census_provision(self.sen_provision) in ("K", "E")
+
+    @property
+    def sen_provision_label(self) -> str:
+        return census.PROVISION.get(self.sen_provision, self.sen_provision)
+
+    @property
+    def primary_need_label(self) -> str:
+        return census.need_label(self.primary_need) if self.primary_need else ""
+
+
+class Contact(models.Model):
+    """A parent, carer or other contact, as the MIS holds them."""
+
+    public_id = public_id_field()
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="contacts")
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    home_phone = models.CharField(max_length=30, blank=True)
+    mobile_phone = models.CharField(max_length=30, blank=True)
+    work_phone = models.CharField(max_length=30, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.first_name} {self.last_name}".strip()
+
+
+class PupilContact(models.Model):
+    class Relationship(models.TextChoices):
+        MOTHER = "PAM", "Mother"
+        FATHER = "PAF", "Father"
+        CARER = "CAR", "Carer"
+        STEP_MOTHER = "STM", "Step-mother"
+        STEP_FATHER = "STF", "Step-father"
+        FOSTER_CARER = "FCA", "Foster carer"
+        SOCIAL_WORKER = "SWR", "Social worker"
+        RELATIVE = "REL", "Other relative"
+        OTHER = "OTH", "Other contact"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="pupil_links")
+    relationship = models.CharField(max_length=3, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(default=False)
+    court_order = models.BooleanField(
+        default=False, help_text="A court order limits this contact's access to the pupil's record."
+    )
+    lives_with_pupil = models.BooleanField(default=True)
+    priority = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "contact"], name="pupil_contact_unique")
+        ]
+
+
+class SenStatus(models.Model):
+    """One period of a pupil's SEN provision status (N, K, E; legacy S, A, P kept as recorded)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_statuses")
+    provision = models.CharField(max_length=1, choices=list(census.PROVISION.items()))
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts"]
+        verbose_name_plural = "SEN statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ends__isnull=True), name="one_open_sen_status"
+            ),
+            models.CheckConstraint(
+                name="sen_status_ends_after_start",
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision} from {self.starts}"
+
+    @property
+    def label(self) -> str:
+        return census.PROVISION.get(self.provision, self.provision)
+
+
+class SenNeed(models.Model):
+    """A ranked need (census type of need) with the dates it applied."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="sen_needs")
+    need = models.CharField(max_length=4, choices=[(k, v[0]) for k, v in census.NEEDS.items()])
+    rank = models.PositiveSmallIntegerField()
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ends", "rank", "-starts"]
+        constraints = [
+            models.CheckConstraint(
+                name="sen_need_ends_after_start",
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} (rank {self.rank})"
+
+    @property
+    def label(self) -> str:
+        return census.need_label(self.need)
+
+    @property
+    def broad_area(self) -> str:
+        return census.broad_area(self.need)

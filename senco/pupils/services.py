@@ -1,0 +1,80 @@
+"""Every change to a pupil's SEN register entry: one transaction, one audit entry."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from senco.audit import log
+from senco.pupils import census
+from senco.pupils.models import Pupil, SenNeed, SenStatus, Source
+
+
+def _snapshot(pupil: Pupil) -> dict:
+    needs = pupil.sen_needs.filter(ends__isnull=True).order_by("rank")
+    return {"provision": pupil.sen_provision, "needs": [n.need for n in needs]}
+
+
+def _refuse(breaches: list[census.Breach]) -> None:
+    if breaches:
+        raise ValidationError({b.field: [b.message] for b in breaches})
+
+
+def change_register_entry(
+    pupil: Pupil, *, provision: str, needs: list[str], starts: dt.date, by
+) -> None:
+    """Record a new SEN status and ranked needs from `starts`, entered by hand (census rules strict).
+
+    The open status ends the day before; needs that carry on keep their start date, needs no
+    longer listed end the day before, new needs start on `starts`. Nothing changes on a refusal.
+    """
+    _refuse(census.check_entry(provision, needs))
+    with transaction.atomic():
+        pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+        before = _snapshot(pupil)
+        current = pupil.sen_statuses.filter(ends__isnull=True).first()
+        if current and starts <= current.starts:
+            _refuse(
+                [
+                    census.Breach(
+                        "starts",
+                        f"The current status began on {current.starts:%d/%m/%Y}: a change must "
+                        "start after that day (to correct history, end it first).",
+                    )
+                ]
+            )
+        day_before = starts - dt.timedelta(days=1)
+        if current is None or current.provision != provision:
+            if current:
+                current.ends = day_before
+                current.save(update_fields=["ends"])
+            SenStatus.objects.create(
+                pupil=pupil, provision=provision, starts=starts, source=Source.ENTERED, recorded_by=by
+            )
+        open_needs = {n.need: n for n in pupil.sen_needs.filter(ends__isnull=True)}
+        for code, need in open_needs.items():
+            if code not in needs or need.rank != needs.index(code) + 1:
+                need.ends = max(day_before, need.starts)
+                need.save(update_fields=["ends"])
+        for rank, code in enumerate(needs, start=1):
+            kept = open_needs.get(code)
+            if kept is None or kept.ends is not None:
+                SenNeed.objects.create(
+                    pupil=pupil,
+                    need=code,
+                    rank=rank,
+                    starts=starts,
+                    source=Source.ENTERED,
+                    recorded_by=by,
+                )
+        pupil.sen_provision = provision
+        pupil.primary_need = needs[0] if needs else ""
+        pupil.save(update_fields=["sen_provision", "primary_need"])
+        log.change(
+            by,
+            "register.status_changed",
+            pupil,
+            pupil=pupil,
+            before=before,
+            after={**_snapshot(pupil), "from": starts},
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from senco.pupils import views
+
+app_name = "pupils"
+urlpatterns = [
+    path("", views.pupil_list, name="list"),
+    path("<uuid:public_id>/", views.pupil_detail, name="detail"),
+    path("<uuid:public_id>/register/", views.register_change, name="register_change"),
+]

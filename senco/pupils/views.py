@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from senco import access
+from senco.audit import log
+from senco.pupils import services
+from senco.pupils.forms import PupilSearchForm, RegisterChangeForm
+from senco.pupils.models import Pupil
+from senco.schools.calendar import academic_year_start
+from senco.schools.models import TeachingGroup
+
+
+def _current_classes(school) -> Prefetch:
+    return Prefetch(
+        "groups",
+        queryset=TeachingGroup.objects.filter(
+            school=school,
+            kind=TeachingGroup.Kind.CLASS,
+            academic_year__start_year=academic_year_start(access.today()),
+        ),
+        to_attr="current_classes",
+    )
+
+
+def search(pupils, query: str):
+    query = query.strip()
+    if not query:
+        return pupils
+    if len(query) == 13 and query[0].isalpha() and query[1:12].isdigit():
+        return pupils.filter(Q(upn=query.upper()) | Q(former_upn=query.upper()))
+    rule = Q()
+    for word in query.split()[:4]:
+        rule &= (
+            Q(legal_first_name__istartswith=word)
+            | Q(legal_last_name__istartswith=word)
+            | Q(preferred_first_name__istartswith=word)
+            | Q(preferred_last_name__istartswith=word)
+        )
+    return pupils.filter(rule)
+
+
+@login_required
+def pupil_list(request):
+    school = request.school
+    if school is None:
+        return render(request, "pupils/no_school.html", status=404)
+    form = PupilSearchForm(request.GET)
+    pupils = access.pupils_visible_to(request.user, school)
+    if form.is_valid():
+        pupils = search(pupils, form.cleaned_data["q"])
+    pupils = pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=access.today()))
+    page = Paginator(
+        pupils.prefetch_related(_current_classes(school)).order_by(
+            "legal_last_name", "legal_first_name", "pk"
+        ),
+        settings.SENCO_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    log.read_list(request.user, "pupil.listed", school, page.object_list)
+    return render(
+        request,
+        "pupils/list.html",
+        {"form": form, "page": page, "query": form.cleaned_data.get("q", "") if form.is_valid() else ""},
+    )
+
+
+@login_required
+def pupil_detail(request, public_id):
+    pupil = access.get_pupil(request.user, public_id)
+    school = pupil.school
+    context = {
+        "pupil": pupil,
+        "classes": pupil.groups.filter(
+            academic_year__start_year=academic_year_start(access.today())
+        ).order_by("kind", "name"),
+        "statuses": pupil.sen_statuses.all(),
+        "current_needs": pupil.sen_needs.filter(ends__isnull=True).order_by("rank"),
+        "past_needs": pupil.sen_needs.filter(ends__isnull=False).order_by("-ends", "rank"),
+        "see_contacts": access.can(request.user, "pupil.contacts", school),
+        "see_flags": access.can(request.user, "pupil.sensitive_flags", school),
+        "see_history": access.can(request.user, "register.view_history", school),
+        "can_change_register": access.can(request.user, "register.change", school),
+    }
+    if context["see_contacts"]:
+        context["contacts"] = pupil.contact_links.select_related("contact")
+    return render(request, "pupils/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_change(request, public_id):
+    pupil = access.get_pupil(request.user, public_id, audit_action=None)
+    access.require(request.user, "register.change", pupil)
+    form = RegisterChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_register_entry(
+                pupil,
+                provision=form.cleaned_data["provision"],
+                needs=form.needs(),
+                starts=form.cleaned_data["starts"],
+                by=request.user,
+            )
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect("pupils:detail", public_id=pupil.public_id)
+    return render(request, "pupils/register_change.html", {"pupil": pupil, "form": form})

@@ -1,0 +1,74 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from senco import access
+from senco.audit import log
+
+
+@never_cache
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _on_roll(pupils):
+    return pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=access.today()))
+
+
+def _register_counts(pupils) -> dict[str, int]:
+    counts = _on_roll(pupils).aggregate(
+        total=Count("pk"),
+        support=Count("pk", filter=Q(sen_provision__in=["K", "A", "P"])),
+        ehcp=Count("pk", filter=Q(sen_provision__in=["E", "S"])),
+        no_need=Count(
+            "pk", filter=Q(sen_provision__in=["K", "E", "A", "P", "S"], primary_need="")
+        ),
+    )
+    return counts
+
+
+@login_required
+def home(request):
+    school = request.school
+    if school is None:
+        return render(request, "home/no_school.html")
+    roles = access.roles_in(request.user, school)
+    kind = access.home_kind(roles)
+    context: dict = {"kind": kind, "school": school}
+    pupils = access.pupils_visible_to(request.user, school)
+    if kind == "sen_lead":
+        context["counts"] = _register_counts(pupils)
+        context["missing_need"] = _on_roll(pupils).filter(
+            sen_provision__in=["K", "E"], primary_need=""
+        )[:10]
+    elif kind in ("staff", "parent"):
+        shown = _on_roll(pupils).order_by("legal_last_name", "legal_first_name")
+        if kind == "staff":
+            shown = shown.filter(sen_provision__in=["K", "E", "A", "P", "S"])
+        context["pupils"] = list(shown[:50])
+        log.read_list(request.user, "pupil.listed", school, context["pupils"])
+    elif kind == "governance" and access.can(request.user, "school.aggregates", school):
+        context["counts"] = _register_counts(school.pupils.all())
+    return render(request, "home/home.html", context)
+
+
+@login_required
+@require_POST
+def switch_school(request):
+    wanted = request.POST.get("school", "")
+    school = next((s for s in access.schools_for(request.user) if str(s.public_id) == wanted), None)
+    if school is None:
+        log.refused(request.user, "pupil.refused", detail=f"school {wanted[:60]}")
+        return render(request, "404.html", status=404)
+    request.session["school_id"] = school.pk
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
