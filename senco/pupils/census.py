@@ -162,7 +162,7 @@ def check_history(statuses: list[Period], needs: list[tuple[int, Period]]) -> li
             Breach("statuses", "More than one status is open: end all but the current one.")
         )
     current = census_provision(open_statuses[0].code) if open_statuses else "N"
-    open_needs = sorted((rank, p) for rank, p in needs if p.ends is None)
+    open_needs = sorted(((rank, p) for rank, p in needs if p.ends is None), key=lambda n: n[0])
     for _rank, period in needs:
         breaches += check_period(period, f"need {period.code} from {period.starts:%d/%m/%Y}")
     ranks = [rank for rank, _ in open_needs]

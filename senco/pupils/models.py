@@ -1,11 +1,18 @@
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from senco.ids import public_id_field
 from senco.pupils import census
 from senco.schools.calendar import year_group_label
+
+
+def validate_upn(value: str) -> None:
+    problem = census.check_upn(value)
+    if problem:
+        raise ValidationError(f"UPN {value}: {problem}")
 
 
 class Source(models.TextChoices):
@@ -25,8 +32,10 @@ class Pupil(models.Model):
 
     public_id = public_id_field()
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="pupils")
-    upn = models.CharField("UPN", max_length=13, blank=True)
-    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, validators=[validate_upn])
+    former_upn = models.CharField(
+        "former UPN", max_length=13, blank=True, validators=[validate_upn]
+    )
     legal_first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=100, blank=True)
     legal_last_name = models.CharField(max_length=100)

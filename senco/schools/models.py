@@ -11,6 +11,7 @@ from senco.schools.calendar import academic_year_start
 class Trust(models.Model):
     public_id = public_id_field()
     name = models.CharField(max_length=200)
+    is_demo = models.BooleanField(default=False, help_text="Made by `senco demo`.")
 
     def __str__(self) -> str:
         return self.name
@@ -49,6 +50,7 @@ class School(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     logo = models.ImageField(upload_to="logos/", blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Made by `senco demo`.")
 
     class Meta:
         ordering = ["name"]

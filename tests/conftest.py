@@ -1,0 +1,51 @@
+"""Shared fixtures: the demo trust, built once per session, with the personas of DESIGN.md.
+
+Tests read personas fresh from the database (`persona("teacher")`), never from objects kept
+across tests, because each test's changes are rolled back.
+"""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from senco.accounts.models import User
+from senco.demo import builder
+
+PASSWORD = "correct-horse-battery-staple"
+PERSONAS = [*builder.PERSONAS, "other_senco"]
+DEMO = builder.Options(schools=2, pupils=60, other_pupils=40, years=2, seed=7, password=PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        builder.build(DEMO)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def persona(db):
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(persona):
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date.today()
