@@ -7,7 +7,7 @@ across tests, because each test's changes are rolled back.
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from senco.accounts.models import User
 from senco.demo import builder
@@ -17,15 +17,18 @@ PERSONAS = [*builder.PERSONAS, "other_senco"]
 DEMO = builder.Options(schools=2, pupils=60, other_pupils=40, years=2, seed=7, password=PASSWORD)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         builder.build(DEMO)
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

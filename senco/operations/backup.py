@@ -261,17 +261,20 @@ def run_postgres_tool(arguments: list[str], database: Mapping[str, Any]) -> None
 
 def copy_sqlite(source_path: str | Path, target_path: str | Path) -> None:
     """Copy one SQLite database into another with SQLite's online backup (a consistent copy)."""
-    source = sqlite3.connect(source_path, timeout=60)
-    target = sqlite3.connect(target_path, timeout=60)
     try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+        with (
+            closing(sqlite3.connect(source_path, timeout=60)) as source,
+            closing(sqlite3.connect(target_path, timeout=60)) as target,
+        ):
+            source.backup(target)
+    except sqlite3.Error as e:
+        raise BackupError(f"Copying the SQLite database failed: {e}.") from None
 
 
 def dump_database(database: Mapping[str, Any], target: Path) -> None:
     if engine_of(database) == SQLITE:
+        if not Path(database["NAME"]).is_file():
+            raise BackupError(f"There is no database at {database['NAME']} to back up.")
         copy_sqlite(database["NAME"], target)
         with closing(sqlite3.connect(target)) as copy:
             # A standalone file: no -wal beside it for tar to miss.
@@ -425,7 +428,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError):
-        raise BackupError("The backup has no readable manifest: it was not made by senco.") from None
+        raise BackupError(
+            "The backup has no readable manifest: it was not made by senco."
+        ) from None
     if manifest.get("format") != FORMAT_VERSION or manifest.get("engine") not in DATABASE_FILES:
         raise BackupError(
             f"The backup is in a format this version does not know ({manifest.get('format')})."

@@ -56,7 +56,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Restore failed part way: {e}. Run the restore again once this is fixed."
                 ) from None
-        self.stdout.write(self.style.SUCCESS(f"Restored the database and uploads from {backup_file}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored the database and uploads from {backup_file}.")
+        )
 
     def ask(self, unpacked: UnpackedBackup, database_name: str, media_root: Path) -> None:
         question = (

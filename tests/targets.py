@@ -1,0 +1,41 @@
+"""The records the permission matrix and page tests ask for, chosen from the demo by relationship."""
+
+from senco import access
+from senco.accounts.models import User
+from senco.pupils.models import Pupil
+from senco.schools.models import School
+
+
+def visible(username: str, school: School):
+    return access.pupils_visible_to(User.objects.get(username=username), school)
+
+
+def home_school() -> School:
+    return School.objects.get(urn="990000")
+
+
+def other_school() -> School:
+    return School.objects.get(urn="990001")
+
+
+def taught_pupil() -> Pupil:
+    """On the register, in the class `teacher` teaches and `ta` supports; nobody's child here."""
+    school = home_school()
+    pupils = visible("teacher", school).filter(sen_provision__in=["K", "E"])
+    pupils = pupils.exclude(pk__in=visible("parent", school)).exclude(
+        pk__in=visible("other_teacher", school)
+    )
+    return pupils.order_by("pk")[0]
+
+
+def parents_child() -> Pupil:
+    """A child of `parent` whom no teacher persona teaches."""
+    school = home_school()
+    children = visible("parent", school).order_by("pk")
+    for teacher in ("teacher", "other_teacher", "ta"):
+        children = children.exclude(pk__in=visible(teacher, school))
+    return children[0]
+
+
+def pupil_elsewhere() -> Pupil:
+    return Pupil.objects.filter(school=other_school(), left_on__isnull=True).order_by("pk")[0]
