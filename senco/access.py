@@ -117,7 +117,7 @@ def pupils_visible_to(user, school: School) -> QuerySet[Pupil]:
     rule = Q(pk__in=[])
     if Role.DESIGNATED_TEACHER in roles:
         rule |= Q(looked_after=Pupil.LookedAfter.LOOKED_AFTER)
-    staff_roles = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
+    staff_roles: dict[str, str] = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
     taught_as = [staff_roles[r] for r in roles if r in staff_roles]
     if taught_as:
         rule |= Q(

@@ -32,7 +32,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} in the environment: use a whole number.") from None
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} in the environment: use a whole number."
+        ) from None
 
 
 def database_from_url(url: str) -> dict:
@@ -71,7 +73,9 @@ def read_or_create_secret(path: Path) -> str:
     try:
         key = path.read_text().strip()
     except OSError as e:
-        raise ImproperlyConfigured(f"Cannot read the secret key file {path}: {e.strerror}.") from None
+        raise ImproperlyConfigured(
+            f"Cannot read the secret key file {path}: {e.strerror}."
+        ) from None
     if len(key) < 32:
         raise ImproperlyConfigured(
             f"The secret key in {path} is too short: delete the file to make a new one."

@@ -27,9 +27,7 @@ def _register_counts(pupils) -> dict[str, int]:
         total=Count("pk"),
         support=Count("pk", filter=Q(sen_provision__in=["K", "A", "P"])),
         ehcp=Count("pk", filter=Q(sen_provision__in=["E", "S"])),
-        no_need=Count(
-            "pk", filter=Q(sen_provision__in=["K", "E", "A", "P", "S"], primary_need="")
-        ),
+        no_need=Count("pk", filter=Q(sen_provision__in=["K", "E", "A", "P", "S"], primary_need="")),
     )
     return counts
 

@@ -1,4 +1,4 @@
-"""The records the permission matrix and page tests ask for, chosen from the demo by relationship."""
+"""The records the permission matrix and page tests ask for, chosen by relationship."""
 
 from senco import access
 from senco.accounts.models import User

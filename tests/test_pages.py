@@ -109,7 +109,10 @@ def test_the_senco_changes_a_status_through_the_form(client_for, today):
     [
         ({"provision": "N", "need_1": "SLCN", "starts": "2026-11-24"}, "remove the needs"),
         ({"provision": "E", "need_1": "NSA", "starts": "2026-11-24"}, "only with SEN support"),
-        ({"provision": "K", "need_1": "MLD", "need_2": "MLD", "starts": "2026-11-24"}, "listed twice"),
+        (
+            {"provision": "K", "need_1": "MLD", "need_2": "MLD", "starts": "2026-11-24"},
+            "listed twice",
+        ),
         ({"provision": "K", "need_2": "MLD", "starts": "2026-11-24"}, "rank 1 first"),
         ({"provision": "K", "need_1": "MLD", "starts": "31/02/2026"}, "Enter a valid date"),
         ({"provision": "K", "need_1": "MLD", "starts": "1900-01-01"}, "must start after"),
@@ -158,7 +161,8 @@ def test_the_pupil_list_paginates_and_logs_one_read_naming_the_pupils(client_for
 def test_a_user_in_two_schools_switches_between_them(client_for):
     client = client_for("trustlead")
     response = client.post(
-        "/school/", {"school": str(targets.other_school().public_id), "next": "https://evil.example/"}
+        "/school/",
+        {"school": str(targets.other_school().public_id), "next": "https://evil.example/"},
     )
     assert response["Location"] == "/"
     assert targets.other_school().name in client.get("/").content.decode()

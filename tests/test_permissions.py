@@ -87,7 +87,9 @@ CASES = [(row, who, status) for row, table in MATRIX.items() for who, status in 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "who", "expected"), CASES, ids=[f"{r[0]}-{r[1]}-{r[2]}-{w}" for r, w, _ in CASES])
+@pytest.mark.parametrize(
+    ("row", "who", "expected"), CASES, ids=[f"{r[0]}-{r[1]}-{r[2]}-{w}" for r, w, _ in CASES]
+)
 def test_the_matrix(row, who, expected, client_for):
     name, target, method = row
     url, data = address(name, target)

@@ -97,8 +97,6 @@ def read_list(user, action: str, school, pupils: Iterable) -> AuditEntry:
 
 
 def refused(user, action: str, school=None, detail: str = "") -> AuditEntry:
-    entry = _entry(
-        AuditEntry.Kind.REFUSED, action, user, school=school, object_label=detail[:200]
-    )
+    entry = _entry(AuditEntry.Kind.REFUSED, action, user, school=school, object_label=detail[:200])
     entry.save()
     return entry

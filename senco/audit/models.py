@@ -14,7 +14,8 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
 
-    _raw_delete = delete
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
 
 
 class AuditEntry(models.Model):
@@ -45,7 +46,10 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["pupil_id", "-at"]), models.Index(fields=["actor_id", "-at"])]
+        indexes = [
+            models.Index(fields=["pupil_id", "-at"]),
+            models.Index(fields=["actor_id", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -97,7 +97,7 @@ class SchoolBuilder:
         self.today = options.today
         self.this_year = academic_year_start(self.today)
         self.first_year = self.this_year - options.years + 1
-        self.year_groups = YEAR_GROUPS.get(school.phase, YEAR_GROUPS[Phase.PRIMARY])
+        self.year_groups = YEAR_GROUPS.get(Phase(school.phase), YEAR_GROUPS[Phase.PRIMARY])
         self.upn_serial: dict[int, int] = {}
 
     def build(self) -> None:
@@ -157,7 +157,8 @@ class SchoolBuilder:
     def _upn(self, entry_year: int) -> str:
         serial = self.upn_serial.get(entry_year, 0) + 1
         self.upn_serial[entry_year] = serial
-        body = f"{self.school.la_code}{self.school.establishment_number}{entry_year % 100:02d}{serial:03d}"
+        school = self.school
+        body = f"{school.la_code}{school.establishment_number}{entry_year % 100:02d}{serial:03d}"
         return census.upn_check_letter(body) + body
 
     def _pupil(self, year_group_now: int) -> Pupil:
@@ -209,8 +210,10 @@ class SchoolBuilder:
                 continue
             cohort: dict[int, list[Pupil]] = {}
             for p in pupils:
-                on_roll = p.enrolled_on and p.enrolled_on.year <= start_year and (
-                    p.left_on is None or p.left_on.year > start_year
+                on_roll = (
+                    p.enrolled_on
+                    and p.enrolled_on.year <= start_year
+                    and (p.left_on is None or p.left_on.year > start_year)
                 )
                 if on_roll:
                     yg = year_group_for(p.date_of_birth, dt.date(start_year, 9, 1))
@@ -314,8 +317,10 @@ class SchoolBuilder:
         end = p.left_on or self.today
         span = max(1, (end - p.enrolled_on).days)
 
+        enrolled = p.enrolled_on
+
         def day(fraction: float) -> dt.date:
-            return p.enrolled_on + dt.timedelta(days=int(span * fraction))  # type: ignore[operator]
+            return enrolled + dt.timedelta(days=int(span * fraction))
 
         stepped_down = provision == "N" and rng.random() < 0.06
         if provision == "N" and not stepped_down:
@@ -326,10 +331,16 @@ class SchoolBuilder:
             periods.append(("N", p.enrolled_on, support_from - dt.timedelta(days=1)))
         if provision == "E":
             plan_from = max(day(rng.uniform(0.65, 0.95)), support_from + dt.timedelta(days=1))
-            periods += [("K", support_from, plan_from - dt.timedelta(days=1)), ("E", plan_from, None)]
+            periods += [
+                ("K", support_from, plan_from - dt.timedelta(days=1)),
+                ("E", plan_from, None),
+            ]
         elif stepped_down:
             back_from = max(day(rng.uniform(0.7, 0.95)), support_from + dt.timedelta(days=1))
-            periods += [("K", support_from, back_from - dt.timedelta(days=1)), ("N", back_from, None)]
+            periods += [
+                ("K", support_from, back_from - dt.timedelta(days=1)),
+                ("N", back_from, None),
+            ]
         else:
             periods.append(("K", support_from, None))
         table = EHCP_NEEDS if provision == "E" else SUPPORT_NEEDS[phase]  # type: ignore[index]
@@ -338,7 +349,9 @@ class SchoolBuilder:
         needs_end = periods[-1][1] - dt.timedelta(days=1) if stepped_down else None
         codes = [primary] + ([secondary] if rng.random() < 0.4 else [])
         needs = [
-            SenNeed(pupil=p, need=c, rank=r, starts=support_from, ends=needs_end, source=Source.IMPORTED)
+            SenNeed(
+                pupil=p, need=c, rank=r, starts=support_from, ends=needs_end, source=Source.IMPORTED
+            )
             for r, c in enumerate(codes, start=1)
         ]
         statuses = [
@@ -384,13 +397,13 @@ def _personas(built_school: SchoolBuilder, trust: Trust, password: str) -> dict[
     classes = TeachingGroup.objects.filter(school=school, academic_year__start_year=this_year)
     taught = _current_class_with_most_sen(school, this_year)
     other = next(g for g in classes.order_by("-year_group", "name") if g.pk != taught.pk)
-    for username, group, role in [
+    for username, group, group_role in [
         ("teacher", taught, GroupStaff.Role.TEACHER),
         ("other_teacher", other, GroupStaff.Role.TEACHER),
         ("ta", taught, GroupStaff.Role.TEACHING_ASSISTANT),
     ]:
-        member = group.staffing.get(role=role).staff
-        member_role = Role.TEACHER if role == GroupStaff.Role.TEACHER else Role.TEACHING_ASSISTANT
+        member = group.staffing.get(role=group_role).staff
+        member_role = Role.TEACHER if group_role == "teacher" else Role.TEACHING_ASSISTANT
         users[username] = _staff_user(school, member, username, member_role, password)
     for username, first, last, role in [
         ("governor", "Gillian", "Governor", Role.GOVERNOR),

@@ -5,6 +5,7 @@ where data arrive from another system (the same results become warnings): see DE
 """
 
 import datetime as dt
+import itertools
 import string
 from dataclasses import dataclass
 
@@ -110,13 +111,17 @@ def check_entry(provision: str, needs: list[str]) -> list[Breach]:
     unknown = [n for n in needs if n not in NEEDS]
     if unknown:
         breaches.append(
-            Breach("needs", f"{', '.join(unknown)} is not a census need code: choose from the list.")
+            Breach(
+                "needs", f"{', '.join(unknown)} is not a census need code: choose from the list."
+            )
         )
     if len(set(needs)) != len(needs):
         breaches.append(Breach("needs", "The same need is listed twice: keep it once."))
     if provision == "N" and needs:
         breaches.append(
-            Breach("needs", "A pupil with no SEN (N) has no need: remove the needs, or choose K or E.")
+            Breach(
+                "needs", "A pupil with no SEN (N) has no need: remove the needs, or choose K or E."
+            )
         )
     if provision in ("K", "E") and not needs:
         breaches.append(
@@ -146,7 +151,7 @@ def check_history(statuses: list[Period], needs: list[tuple[int, Period]]) -> li
     for period in statuses:
         breaches += check_period(period, f"status {period.code} from {period.starts:%d/%m/%Y}")
     ordered = sorted(statuses, key=lambda p: p.starts)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if earlier.overlaps(later):
             breaches.append(
                 Breach(
@@ -201,5 +206,8 @@ def check_upn(upn: str) -> str | None:
         return "The last character of a UPN is a digit, or a letter in a temporary UPN."
     expected = upn_check_letter(upn[1:])
     if upn[0] != expected:
-        return f"The check letter does not match: for these digits it is {expected}. Check for a typing error."
+        return (
+            f"The check letter does not match: for these digits it is {expected}. "
+            "Check for a typing error."
+        )
     return None

@@ -25,21 +25,33 @@ class RegisterChangeForm(forms.Form):
         choices=[(c, f"{c}: {census.PROVISION[c]}") for c in census.CURRENT_PROVISION],
     )
     need_1 = forms.ChoiceField(label="Primary need (rank 1)", choices=NEED_CHOICES, required=False)
-    need_2 = forms.ChoiceField(label="Secondary need (rank 2)", choices=NEED_CHOICES, required=False)
+    need_2 = forms.ChoiceField(
+        label="Secondary need (rank 2)", choices=NEED_CHOICES, required=False
+    )
     need_3 = forms.ChoiceField(label="Further need (rank 3)", choices=NEED_CHOICES, required=False)
     starts = forms.DateField(
-        label="From", input_formats=DATE_FORMATS, widget=DateInput(), help_text="For example 24/11/2026."
+        label="From",
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="For example 24/11/2026.",
     )
 
     def needs(self) -> list[str]:
-        return [self.cleaned_data[f] for f in ("need_1", "need_2", "need_3") if self.cleaned_data.get(f)]
+        return [
+            self.cleaned_data[f] for f in ("need_1", "need_2", "need_3") if self.cleaned_data.get(f)
+        ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         ranks = [data.get(f, "") for f in ("need_1", "need_2", "need_3")]
         if "" in ranks and any(ranks[ranks.index("") :]):
-            self.add_error("need_1" if not ranks[0] else "need_2", "Fill the ranks in order: rank 1 first, with no gaps.")
+            self.add_error(
+                "need_1" if not ranks[0] else "need_2",
+                "Fill the ranks in order: rank 1 first, with no gaps.",
+            )
         if "provision" in data and not self.errors:
             for breach in census.check_entry(data["provision"], self.needs()):
-                self.add_error("need_1" if breach.field == "needs" else breach.field, breach.message)
+                self.add_error(
+                    "need_1" if breach.field == "needs" else breach.field, breach.message
+                )
         return data

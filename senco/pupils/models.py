@@ -49,7 +49,9 @@ class Pupil(models.Model):
     pupil_premium = models.BooleanField(default=False)
     free_school_meals = models.BooleanField(default=False)
     eal = models.BooleanField("English as an additional language", default=False)
-    looked_after = models.CharField(max_length=3, choices=LookedAfter.choices, blank=True, default="")
+    looked_after = models.CharField(
+        max_length=3, choices=LookedAfter.choices, blank=True, default=""
+    )
     medical_flag = models.BooleanField(default=False)
     # The current SEN status, kept in step with SenStatus by the register services so that
     # lists filter and sort on an indexed column instead of a subquery.
@@ -161,6 +163,9 @@ class PupilContact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["pupil", "contact"], name="pupil_contact_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.get_relationship_display()})"
 
 
 class SenStatus(models.Model):

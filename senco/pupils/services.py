@@ -23,7 +23,7 @@ def _refuse(breaches: list[census.Breach]) -> None:
 def change_register_entry(
     pupil: Pupil, *, provision: str, needs: list[str], starts: dt.date, by
 ) -> None:
-    """Record a new SEN status and ranked needs from `starts`, entered by hand (census rules strict).
+    """Record a new SEN status and ranked needs from `starts`, entered by hand (strict rules).
 
     The open status ends the day before; needs that carry on keep their start date, needs no
     longer listed end the day before, new needs start on `starts`. Nothing changes on a refusal.
@@ -49,7 +49,11 @@ def change_register_entry(
                 current.ends = day_before
                 current.save(update_fields=["ends"])
             SenStatus.objects.create(
-                pupil=pupil, provision=provision, starts=starts, source=Source.ENTERED, recorded_by=by
+                pupil=pupil,
+                provision=provision,
+                starts=starts,
+                source=Source.ENTERED,
+                recorded_by=by,
             )
         open_needs = {n.need: n for n in pupil.sen_needs.filter(ends__isnull=True)}
         for code, need in open_needs.items():

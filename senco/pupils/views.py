@@ -10,7 +10,6 @@ from senco import access
 from senco.audit import log
 from senco.pupils import services
 from senco.pupils.forms import PupilSearchForm, RegisterChangeForm
-from senco.pupils.models import Pupil
 from senco.schools.calendar import academic_year_start
 from senco.schools.models import TeachingGroup
 
@@ -64,7 +63,11 @@ def pupil_list(request):
     return render(
         request,
         "pupils/list.html",
-        {"form": form, "page": page, "query": form.cleaned_data.get("q", "") if form.is_valid() else ""},
+        {
+            "form": form,
+            "page": page,
+            "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+        },
     )
 
 

@@ -32,7 +32,9 @@ def parse_term_dates(setting: str, start_year: int) -> list[tuple[str, dt.date, 
     names = ("autumn", "spring", "summer")
     parts = [p.strip() for p in setting.split(",") if p.strip()]
     if len(parts) != 3:
-        raise ValueError(f"SENCO_TERM_DATES needs three terms, separated by commas; got {len(parts)}.")
+        raise ValueError(
+            f"SENCO_TERM_DATES needs three terms, separated by commas; got {len(parts)}."
+        )
     terms = []
     for name, part in zip(names, parts, strict=True):
         try:

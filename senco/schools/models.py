@@ -44,7 +44,8 @@ class School(models.Model):
         "LA code", max_length=3, validators=[RegexValidator(r"^\d{3}$", "An LA code is 3 digits.")]
     )
     establishment_number = models.CharField(
-        max_length=4, validators=[RegexValidator(r"^\d{4}$", "An establishment number is 4 digits.")]
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", "An establishment number is 4 digits.")],
     )
     phase = models.CharField(max_length=20, choices=Phase.choices)
     address = models.TextField(blank=True)
@@ -105,7 +106,9 @@ class Term(models.Model):
         ordering = ["starts"]
         constraints = [
             models.UniqueConstraint(fields=["academic_year", "name"], name="one_term_of_each_name"),
-            models.CheckConstraint(name="term_ends_after_start", condition=Q(ends__gte=models.F("starts"))),
+            models.CheckConstraint(
+                name="term_ends_after_start", condition=Q(ends__gte=models.F("starts"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,3 +180,6 @@ class GroupStaff(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "staff", "role"], name="group_staff_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.get_role_display()}, {self.group})"

@@ -30,7 +30,9 @@ def pytest_collection_modifyitems(items):
 def browser():
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(executable):
-        pytest.fail("Debian's Chromium is missing: run 'apt-get install chromium' (make test does).")
+        pytest.fail(
+            "Debian's Chromium is missing: run 'apt-get install chromium' (make test does)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

@@ -53,7 +53,9 @@ def test_a_parent_sees_their_children_and_not_another_child(page, sign_in):
 def test_a_teacher_on_an_ipad_reads_their_class(page, sign_in):
     page.set_viewport_size({"width": 768, "height": 1024})
     sign_in("teacher")
-    expect(page.get_by_role("heading", name="Your pupils with special educational needs")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Your pupils with special educational needs")
+    ).to_be_visible()
     assert_accessible(page)
 
 

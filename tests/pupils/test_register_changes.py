@@ -25,7 +25,9 @@ def state(pupil: Pupil):
 def test_moving_a_pupil_onto_sen_support_keeps_the_history(persona, today):
     pupil = a_pupil("N")
     before = pupil.sen_statuses.count()
-    change_register_entry(pupil, provision="K", needs=["SLCN", "SPLD"], starts=today, by=persona("senco"))
+    change_register_entry(
+        pupil, provision="K", needs=["SLCN", "SPLD"], starts=today, by=persona("senco")
+    )
     pupil.refresh_from_db()
     assert (pupil.sen_provision, pupil.primary_need) == ("K", "SLCN")
     assert pupil.sen_statuses.count() == before + 1
@@ -50,7 +52,9 @@ def test_leaving_the_register_ends_every_need(persona, today):
 def test_a_need_that_carries_on_keeps_its_start(persona, today):
     pupil = a_pupil("K")
     primary = pupil.sen_needs.get(ends__isnull=True, rank=1)
-    change_register_entry(pupil, provision="E", needs=[primary.need], starts=today, by=persona("senco"))
+    change_register_entry(
+        pupil, provision="E", needs=[primary.need], starts=today, by=persona("senco")
+    )
     primary.refresh_from_db()
     assert primary.ends is None
     assert pupil.sen_statuses.get(ends__isnull=True).provision == "E"
@@ -66,13 +70,19 @@ def test_a_need_that_carries_on_keeps_its_start(persona, today):
         ("S", ["MLD"], "can no longer be recorded"),
     ],
 )
-def test_a_change_breaking_the_census_rules_changes_nothing(persona, today, provision, needs, message):
+def test_a_change_breaking_the_census_rules_changes_nothing(
+    persona, today, provision, needs, message
+):
     pupil = a_pupil("K")
     before = state(pupil)
     with pytest.raises(ValidationError, match=message):
-        change_register_entry(pupil, provision=provision, needs=needs, starts=today, by=persona("senco"))
+        change_register_entry(
+            pupil, provision=provision, needs=needs, starts=today, by=persona("senco")
+        )
     assert state(pupil) == before
-    assert not AuditEntry.objects.filter(action="register.status_changed", pupil_id=pupil.pk).exists()
+    assert not AuditEntry.objects.filter(
+        action="register.status_changed", pupil_id=pupil.pk
+    ).exists()
 
 
 def test_a_change_overlapping_the_current_status_is_refused(persona):

@@ -13,10 +13,16 @@ class Command(BaseCommand):
     help = "Build (or rebuild) the demo trust and school, with the personas' accounts."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default="", help="For every account (random if not given).")
-        parser.add_argument("--seed", type=int, default=1, help="The same seed builds the same school.")
+        parser.add_argument(
+            "--password", default="", help="For every account (random if not given)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="The same seed builds the same school."
+        )
         parser.add_argument("--schools", type=int, default=1)
-        parser.add_argument("--pupils", type=int, default=420, help="Pupils on roll in the first school.")
+        parser.add_argument(
+            "--pupils", type=int, default=420, help="Pupils on roll in the first school."
+        )
         parser.add_argument("--other-pupils", type=int, default=None, help="In each other school.")
         parser.add_argument("--years", type=int, default=5, help="Years of history.")
         parser.add_argument(
