@@ -163,18 +163,27 @@ class DecryptingReader:
         if len(header) != len(MAGIC) + NONCE_PREFIX_SIZE:
             raise BackupError("The backup file is incomplete: it ends inside its header.")
         self.prefix = header[len(MAGIC) :]
-        self.buffer = bytearray()
+        self.current = b""
+        self.position = 0
         self.chunks = 0
         self.finished = False
 
     def read(self, size: int = -1) -> bytes:
-        while not self.finished and (size < 0 or len(self.buffer) < size):
-            self.buffer += self.next_chunk()
-        if size < 0:
-            size = len(self.buffer)
-        data = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return data
+        pieces = []
+        wanted = size
+        while wanted != 0:
+            if self.position == len(self.current):
+                if self.finished:
+                    break
+                self.current, self.position = self.next_chunk(), 0
+                continue
+            end = len(self.current)
+            if wanted > 0:
+                end = min(end, self.position + wanted)
+                wanted -= end - self.position
+            pieces.append(self.current[self.position : end])
+            self.position = end
+        return b"".join(pieces)
 
     def next_chunk(self) -> bytes:
         length = int.from_bytes(read_exactly(self.source, 4), "big")
@@ -215,7 +224,7 @@ class DecryptingReader:
         """Check the rest of the file, so a cut or altered tail is caught too."""
         while not self.finished:
             self.next_chunk()
-        self.buffer.clear()
+        self.current, self.position = b"", 0
 
 
 # Databases
@@ -256,7 +265,8 @@ def run_postgres_tool(arguments: list[str], database: Mapping[str, Any]) -> None
         arguments, env=postgres_environment(database), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise BackupError(f"{program} failed: {result.stderr.strip() or result.returncode}")
+        detail = result.stderr.strip()[:1000] or f"exit status {result.returncode}"
+        raise BackupError(f"{program} failed: {detail}.")
 
 
 def copy_sqlite(source_path: str | Path, target_path: str | Path) -> None:
@@ -298,10 +308,19 @@ def verify_database_copy(engine: str, path: Path, database: Mapping[str, Any]) -
 
 
 def load_database(database: Mapping[str, Any], source: Path) -> None:
-    if engine_of(database) == SQLITE:
-        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        copy_sqlite(source, database["NAME"])
-    else:
+    """Replace the live database; on failure it is left as it was (both copies are atomic)."""
+    try:
+        if engine_of(database) == SQLITE:
+            Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+            copy_sqlite(source, database["NAME"])
+        else:
+            load_postgres(database, source)
+    except BackupError as e:
+        raise BackupError(f"{e} The database and the uploads are unchanged.") from None
+
+
+def load_postgres(database: Mapping[str, Any], source: Path) -> None:
+    try:
         run_postgres_tool(
             [
                 "pg_restore",
@@ -316,6 +335,12 @@ def load_database(database: Mapping[str, Any], source: Path) -> None:
             ],
             database,
         )
+    except BackupError as e:
+        if "must be owner" not in str(e):
+            raise
+        raise BackupError(
+            f"{e} Run the restore as the role that owns the tables (its DATABASE_URL)."
+        ) from None
 
 
 # Backup
@@ -479,4 +504,10 @@ def replace_directory(target: Path, replacement: Path) -> None:
 def apply_backup(unpacked: UnpackedBackup, database: Mapping[str, Any], media_root: Path) -> None:
     """Replace the live database and uploads with an unpacked, verified backup."""
     load_database(database, unpacked.database_file)
-    replace_directory(media_root, unpacked.uploads)
+    try:
+        replace_directory(media_root, unpacked.uploads)
+    except OSError as e:
+        raise BackupError(
+            f"The database was restored, but the uploads folder {media_root} could not be "
+            f"replaced ({e}). Fix that and run the restore again."
+        ) from None

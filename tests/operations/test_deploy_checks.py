@@ -5,6 +5,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -20,7 +21,7 @@ def make_file(path: Path, mode: int) -> Path:
     return path
 
 
-def our_issues(**kwargs) -> list[str]:
+def our_issues() -> list[str]:
     return sorted(
         m.id for m in run_checks(include_deployment_checks=True) if m.id.startswith("senco.")
     )
@@ -32,11 +33,8 @@ def server(tmp_path, monkeypatch):
     database = tmp_path / "senco.sqlite3"
     with closing(sqlite3.connect(database)):
         pass
-    monkeypatch.setitem(
-        __import__("django.conf").conf.settings.DATABASES,
-        "default",
-        {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)},
-    )
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}
+    monkeypatch.setitem(settings.DATABASES, "default", sqlite)
     monkeypatch.delenv("SENCO_BACKUP_KEY", raising=False)
     return {"data": tmp_path, "database": database}
 

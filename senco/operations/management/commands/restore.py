@@ -52,10 +52,8 @@ class Command(BaseCommand):
             connections.close_all()
             try:
                 apply_backup(unpacked, database, media_root)
-            except (BackupError, OSError) as e:
-                raise CommandError(
-                    f"Restore failed part way: {e}. Run the restore again once this is fixed."
-                ) from None
+            except BackupError as e:
+                raise CommandError(f"Restore failed: {e}") from None
         self.stdout.write(
             self.style.SUCCESS(f"Restored the database and uploads from {backup_file}.")
         )

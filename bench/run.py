@@ -1,0 +1,106 @@
+"""`make bench`: build school and trust scale on SQLite and PostgreSQL, and print page figures.
+
+Benchmarks print; they assert nothing about time. Data are kept between runs in var/bench/
+(SQLite) and the senco_bench_* databases (PostgreSQL): pass --rebuild to make them anew.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+AIMS = "Aims: trust within 1.5x of school; within 5x of the floor; equal queries at both scales."
+
+
+def postgres_available() -> bool:
+    return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode == 0
+
+
+def environment(database: str, scale: str, rebuild: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SENCO_DATA_DIR"] = str(ROOT / "var" / "bench")
+    env["PYTHONPATH"] = str(ROOT)
+    if database == "sqlite":
+        path = ROOT / "var" / "bench" / f"{scale}.sqlite3"
+        if rebuild:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["SENCO_SQLITE_PATH"] = str(path)
+    else:
+        name = f"senco_bench_{scale}"
+        if rebuild:
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name])
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
+        env["DATABASE_URL"] = f"{PG}/{name}"
+        env["SENCO_SECRET_KEY"] = "bench-only-secret-key-not-for-production-use-0123456789"
+    return env
+
+
+def run(database: str, scale: str, rebuild: bool) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "measure.py"), scale],
+        env=environment(database, scale, rebuild),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"bench: {database} {scale} failed")
+    return [dict(json.loads(line), database=database) for line in result.stdout.splitlines()]
+
+
+def table(rows: list[dict]) -> None:
+    header = (
+        f"{'database':9} {'scale':6} {'page':15} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['database']:9} {r['scale']:6} {r['page']:15} {r['median_ms']:>10} "
+            f"{r['p95_ms']:>8} {r['queries']:>8}"
+        )
+
+
+def ratios(rows: list[dict]) -> None:
+    print()
+    print(AIMS)
+    index = {(r["database"], r["scale"], r["page"]): r for r in rows}
+    for (database, scale, page), r in index.items():
+        if scale != "trust" or page == "floor":
+            continue
+        school = index[(database, "school", page)]
+        floor = index[(database, "trust", "floor")]
+        print(
+            f"{database:9} {page:15} trust/school {r['median_ms'] / school['median_ms']:.2f}x, "
+            f"trust/floor {r['median_ms'] / floor['median_ms']:.2f}x, "
+            f"queries {school['queries']} -> {r['queries']}"
+        )
+
+
+def main() -> None:
+    rebuild = "--rebuild" in sys.argv
+    databases = ["sqlite"] + (["postgresql"] if postgres_available() else [])
+    if "postgresql" not in databases:
+        print("PostgreSQL is not answering on 127.0.0.1:5432: measuring SQLite only.")
+    rows = []
+    for database in databases:
+        for scale in ("school", "trust"):
+            print(f"... {database} {scale}", file=sys.stderr, flush=True)
+            rows += run(database, scale, rebuild)
+    built = {(r["database"], r["scale"]): (r["built_s"], r["pupils"]) for r in rows}
+    for (database, scale), (seconds, pupils) in built.items():
+        note = f"built in {seconds} s" if seconds else "kept from an earlier run"
+        print(f"{database} {scale}: {pupils} pupils (with 5 years of leavers), {note}")
+    print()
+    table(rows)
+    ratios(rows)
+
+
+if __name__ == "__main__":
+    main()
