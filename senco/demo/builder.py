@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker import Faker
 
 from senco.accounts.models import Membership, Role, User
@@ -447,6 +447,13 @@ def _parent_of(school: School, username: str, provisions: list[str], password: s
     return user
 
 
+def refresh_planner_statistics() -> None:
+    """After a bulk load PostgreSQL's planner still sees the empty tables until autovacuum runs."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def build(options: Options) -> Built:
     rng = random.Random(options.seed)
     fake = Faker("en_GB")
@@ -481,4 +488,5 @@ def build(options: Options) -> Built:
             users["other_senco"] = _staff_user(
                 builders[1].school, member, "other_senco", Role.SENCO, options.password
             )
+    refresh_planner_statistics()
     return Built(trust=trust, schools=schools, users=users)
