@@ -117,6 +117,7 @@ def test_the_senco_changes_a_status_through_the_form(client_for, today):
         ({"provision": "K", "need_1": "MLD", "starts": "31/02/2026"}, "Enter a valid date"),
         ({"provision": "K", "need_1": "MLD", "starts": "1900-01-01"}, "must start after"),
         ({"provision": "Z", "need_1": "MLD", "starts": "2026-11-24"}, "Select a valid choice"),
+        ({"provision": "E", "need_1": "ASD", "starts": "2099-01-01"}, "is in the future"),
         ({"provision": "K", "need_1": "<b>x</b>" * 1000, "starts": "2026-11-24"}, "Select a valid"),
     ],
 )
@@ -131,6 +132,15 @@ def test_a_bad_change_is_refused_with_the_fix_and_changes_nothing(client_for, da
     assert message in response.content.decode()
     pupil.refresh_from_db()
     assert (pupil.sen_statuses.count(), pupil.sen_needs.count(), pupil.sen_provision) == before
+
+
+def test_the_change_form_starts_from_the_current_entry(client_for, today):
+    pupil = targets.taught_pupil()
+    form = client_for("senco").get(reverse("pupils:register_change", args=[pupil.public_id]))
+    initial = form.context["form"].initial
+    assert initial["provision"] == pupil.sen_provision
+    assert initial["need_1"] == pupil.primary_need
+    assert initial["starts"] == today
 
 
 @pytest.mark.parametrize("who", ["senco", "teacher", "parent"])

@@ -30,7 +30,7 @@ class RegisterChangeForm(forms.Form):
     )
     need_3 = forms.ChoiceField(label="Further need (rank 3)", choices=NEED_CHOICES, required=False)
     starts = forms.DateField(
-        label="From",
+        label="Date the change starts",
         input_formats=DATE_FORMATS,
         widget=DateInput(),
         help_text="For example 24/11/2026.",

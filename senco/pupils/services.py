@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from senco.audit import log
 from senco.pupils import census
@@ -29,6 +30,16 @@ def change_register_entry(
     longer listed end the day before, new needs start on `starts`. Nothing changes on a refusal.
     """
     _refuse(census.check_entry(provision, needs))
+    if starts > timezone.localdate():
+        _refuse(
+            [
+                census.Breach(
+                    "starts",
+                    f"{starts:%d/%m/%Y} is in the future: record the change on or after the day "
+                    "it happens.",
+                )
+            ]
+        )
     with transaction.atomic():
         pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
         before = _snapshot(pupil)

@@ -93,12 +93,20 @@ def pupil_detail(request, public_id):
     return render(request, "pupils/detail.html", context)
 
 
+def _current_entry(pupil) -> dict:
+    """The form starts from the pupil's entry as it is, so a change touches only what differs."""
+    needs = pupil.sen_needs.filter(ends__isnull=True).order_by("rank")[:3]
+    initial = {"provision": pupil.sen_provision, "starts": access.today()}
+    initial.update({f"need_{rank}": n.need for rank, n in enumerate(needs, start=1)})
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_change(request, public_id):
     pupil = access.get_pupil(request.user, public_id, audit_action=None)
     access.require(request.user, "register.change", pupil)
-    form = RegisterChangeForm(request.POST or None)
+    form = RegisterChangeForm(request.POST or None, initial=_current_entry(pupil))
     if request.method == "POST" and form.is_valid():
         try:
             services.change_register_entry(

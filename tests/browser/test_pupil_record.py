@@ -1,5 +1,7 @@
 """The SENCO's first task: sign in, find a pupil, read their record with its SEN history."""
 
+import datetime as dt
+
 from playwright.sync_api import expect
 
 from senco.pupils.models import Pupil
@@ -30,7 +32,7 @@ def test_the_senco_records_a_change_of_status_and_sees_errors_first(page, sign_i
     page.get_by_role("link", name="Change SEN status or needs").click()
     page.get_by_label("SEN status").select_option("E")
     page.get_by_label("Primary need (rank 1)").select_option("NSA")
-    page.get_by_label("From").fill("2026-11-24")
+    page.get_by_label("Date the change starts").fill(dt.date.today().isoformat())
     page.get_by_role("button", name="Save the change").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("only with SEN support")
@@ -61,6 +63,10 @@ def test_a_teacher_on_an_ipad_reads_their_class(page, sign_in):
 
 def test_the_hide_screen_key_covers_the_page(page, sign_in):
     sign_in("senco")
+    page.goto("/pupils/")
+    page.get_by_label("Search by name or UPN").press("Escape")
+    expect(page.get_by_text("Screen hidden.")).to_be_hidden()  # Escape while typing is the field's
+    page.get_by_role("heading", level=1).click()
     page.keyboard.press("Escape")
     expect(page.get_by_text("Screen hidden.")).to_be_visible()
     page.get_by_role("button", name="Show screen").click()

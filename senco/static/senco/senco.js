@@ -15,6 +15,7 @@
   });
   document.addEventListener("keydown", function (event) {
     var el = document.getElementById("screen-cover");
-    if (event.key === "Escape" && el && el.hidden) { cover(true); }
+    var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+    if (event.key === "Escape" && el && el.hidden && !typing) { cover(true); }
   });
 })();
