@@ -63,7 +63,7 @@ def switch_school(request):
     wanted = request.POST.get("school", "")
     school = next((s for s in access.schools_for(request.user) if str(s.public_id) == wanted), None)
     if school is None:
-        log.refused(request.user, "pupil.refused", detail=f"school {wanted[:60]}")
+        log.refused(request.user, "school.refused", detail=wanted[:60])
         return render(request, "404.html", status=404)
     request.session["school_id"] = school.pk
     next_url = request.POST.get("next", "/")

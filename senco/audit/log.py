@@ -13,8 +13,7 @@ ACTIONS = {
     "pupil.listed": "Listed pupils",
     "pupil.refused": "Asked for a pupil record they may not see",
     "register.status_changed": "Changed SEN status and needs",
-    "register.need_ended": "Ended a need",
-    "school.switched": "Switched school",
+    "school.refused": "Asked for a school they hold no role in",
 }
 MASKED = {"password", "secret", "token", "key"}
 
