@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+SENCO_SITE_URL ?= http://127.0.0.1:$(PORT)
+export SENCO_SITE_URL
 
 .PHONY: install run test lint typecheck pytest pytest-postgres bench chromium clean
 
