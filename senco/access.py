@@ -9,13 +9,13 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from senco.accounts.models import Membership, Role
 from senco.audit import log
-from senco.pupils.models import Pupil
+from senco.pupils.models import Pupil, PupilQuerySet
 from senco.schools.calendar import academic_year_start
 from senco.schools.models import School, Term
 
@@ -108,7 +108,7 @@ def _group_years(school: School) -> list[int]:
     return years
 
 
-def pupils_visible_to(user, school: School) -> QuerySet[Pupil]:
+def pupils_visible_to(user, school: School) -> PupilQuerySet:
     """The pupils of `school` the user may see, by their roles and relationships there."""
     roles = roles_in(user, school)
     pupils = Pupil.objects.filter(school=school)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from senco import access
 from senco.audit import log
+from senco.pupils import census
 
 
 @never_cache
@@ -18,18 +19,13 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _on_roll(pupils):
-    return pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=access.today()))
-
-
 def _register_counts(pupils) -> dict[str, int]:
-    counts = _on_roll(pupils).aggregate(
+    return pupils.on_roll().aggregate(
         total=Count("pk"),
-        support=Count("pk", filter=Q(sen_provision__in=["K", "A", "P"])),
-        ehcp=Count("pk", filter=Q(sen_provision__in=["E", "S"])),
-        no_need=Count("pk", filter=Q(sen_provision__in=["K", "E", "A", "P", "S"], primary_need="")),
+        support=Count("pk", filter=Q(sen_provision__in=census.SUPPORT_CODES)),
+        ehcp=Count("pk", filter=Q(sen_provision__in=census.PLAN_CODES)),
+        no_need=Count("pk", filter=Q(sen_provision__in=census.REGISTER_CODES, primary_need="")),
     )
-    return counts
 
 
 @login_required
@@ -43,13 +39,13 @@ def home(request):
     pupils = access.pupils_visible_to(request.user, school)
     if kind == "sen_lead":
         context["counts"] = _register_counts(pupils)
-        context["missing_need"] = _on_roll(pupils).filter(
-            sen_provision__in=["K", "E"], primary_need=""
+        context["missing_need"] = pupils.on_roll().filter(
+            sen_provision__in=census.REGISTER_CODES, primary_need=""
         )[:10]
     elif kind in ("staff", "parent"):
-        shown = _on_roll(pupils).order_by("legal_last_name", "legal_first_name")
+        shown = pupils.on_roll().order_by("legal_last_name", "legal_first_name")
         if kind == "staff":
-            shown = shown.filter(sen_provision__in=["K", "E", "A", "P", "S"])
+            shown = shown.filter(sen_provision__in=census.REGISTER_CODES)
         context["pupils"] = list(shown[:50])
         log.read_list(request.user, "pupil.listed", school, context["pupils"])
     elif kind == "governance" and access.can(request.user, "school.aggregates", school):

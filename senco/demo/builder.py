@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from faker import Faker
 
@@ -115,8 +116,6 @@ class SchoolBuilder:
                 for y in range(self.first_year, self.this_year + 2)
             ]
         )
-        from django.conf import settings
-
         Term.objects.bulk_create(
             [
                 Term(academic_year=year, name=name, starts=starts, ends=ends)

@@ -19,6 +19,10 @@ PROVISION = {
 }
 LEGACY_PROVISION = {"S": "E", "A": "K", "P": "K"}
 CURRENT_PROVISION = ("N", "K", "E")
+# Recorded codes the census counts as SEN support and as an EHC plan (legacy codes included).
+SUPPORT_CODES = ("K", "A", "P")
+PLAN_CODES = ("E", "S")
+REGISTER_CODES = SUPPORT_CODES + PLAN_CODES
 
 BROAD_AREAS = {
     "CL": "Cognition and learning",

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from senco.ids import public_id_field
 from senco.pupils import census
@@ -18,6 +17,11 @@ def validate_upn(value: str) -> None:
 class Source(models.TextChoices):
     ENTERED = "entered", "Entered by hand"
     IMPORTED = "imported", "Imported"
+
+
+class PupilQuerySet(models.QuerySet):
+    def on_roll(self) -> "PupilQuerySet":
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
 
 
 class Pupil(models.Model):
@@ -58,6 +62,8 @@ class Pupil(models.Model):
     sen_provision = models.CharField(max_length=1, default="N", db_index=True)
     primary_need = models.CharField(max_length=4, blank=True)
 
+    objects = PupilQuerySet.as_manager()
+
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
         indexes = [
@@ -95,12 +101,8 @@ class Pupil(models.Model):
         return year_group_label(self.year_group)
 
     @property
-    def on_roll(self) -> bool:
-        return self.left_on is None or self.left_on > dt.date.today()
-
-    @property
     def on_register(self) -> bool:
-        return census.census_provision(self.sen_provision) in ("K", "E")
+        return self.sen_provision in census.REGISTER_CODES
 
     @property
     def sen_provision_label(self) -> str:

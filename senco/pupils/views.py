@@ -52,7 +52,7 @@ def pupil_list(request):
     pupils = access.pupils_visible_to(request.user, school)
     if form.is_valid():
         pupils = search(pupils, form.cleaned_data["q"])
-    pupils = pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=access.today()))
+    pupils = pupils.on_roll()
     page = Paginator(
         pupils.prefetch_related(_current_classes(school)).order_by(
             "legal_last_name", "legal_first_name", "pk"
