@@ -6,17 +6,18 @@ Every view, export and API endpoint reaches pupil data through `pupils_visible_t
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from senco.accounts.models import Membership, Role
+from senco.accounts.models import Membership, PupilGrant, Role
 from senco.audit import log
-from senco.pupils.models import Pupil, PupilQuerySet
-from senco.schools.calendar import academic_year_start
+from senco.pupils.models import Contact, Pupil, PupilQuerySet
+from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
 from senco.schools.models import School, Term
 
 NOT_VISIBLE = "Not found, or you do not have access: ask your SENCO."
@@ -36,15 +37,34 @@ STAFF_ROLES = WHOLE_SCHOOL_ROLES | {
     Role.EXAMS_OFFICER,
 }
 SEN_LEADS = {Role.SENCO, Role.DEPUTY_SENCO}
+# Roles that see named pupils only through a time-limited grant (PupilGrant).
+GRANTED_ROLES = {Role.EXTERNAL, Role.GOVERNOR, Role.TRUST_SEND_LEAD}
+# Parts of a record: who reads them (docs/security-model.md has the whole table).
+RECORD_READERS = WHOLE_SCHOOL_ROLES | {Role.DESIGNATED_TEACHER}
 
 # What each action needs: the roles that may do it in the object's school.
 ACTIONS: dict[str, set[str]] = {
-    "pupil.contacts": WHOLE_SCHOOL_ROLES | {Role.DESIGNATED_TEACHER},
-    "pupil.sensitive_flags": WHOLE_SCHOOL_ROLES | {Role.DESIGNATED_TEACHER},
+    "pupil.contacts": RECORD_READERS,
+    "pupil.sensitive_flags": RECORD_READERS,
+    "pupil.medical": RECORD_READERS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "pupil.mark_confidential": SEN_LEADS | {Role.HEAD, Role.SAFEGUARDING_LEAD},
+    "pupil.share_with_parents": SEN_LEADS | {Role.HEAD},
+    "pupil.grant": SEN_LEADS | {Role.HEAD},
     "register.change": set(SEN_LEADS),
-    "register.view_history": WHOLE_SCHOOL_ROLES | {Role.DESIGNATED_TEACHER, Role.PARENT},
+    "register.view_history": (RECORD_READERS - {Role.PASTORAL_LEAD, Role.SAFEGUARDING_LEAD})
+    | {Role.PARENT},
+    "concern.raise": STAFF_ROLES,
     "audit.view": {Role.SENCO, Role.HEAD},
+    "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "school.aggregates": WHOLE_SCHOOL_ROLES | {Role.GOVERNOR, Role.TRUST_SEND_LEAD},
+}
+
+# Which roles each role may give (re-authentication first). Parents are invited from a contact.
+GRANTS: dict[str, set[str]] = {
+    Role.ADMINISTRATOR: set(Role) - {Role.PARENT, Role.TRUST_SEND_LEAD},
+    Role.HEAD: set(Role) - {Role.PARENT, Role.TRUST_SEND_LEAD, Role.ADMINISTRATOR},
+    Role.SENCO: {Role.DEPUTY_SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.EXTERNAL},
+    Role.DEPUTY_SENCO: {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.EXTERNAL},
 }
 
 
@@ -108,12 +128,43 @@ def _group_years(school: School) -> list[int]:
     return years
 
 
+def grantable_roles(user, school: School) -> list[str]:
+    given: set[str] = set()
+    for role in roles_in(user, school):
+        given |= GRANTS.get(role, set())
+    return [r for r in Role.values if r in given]
+
+
+def _not_confidential_from(user) -> Q:
+    """Confidential records show only to the people they are marked for."""
+    return Q(is_confidential=False) | Q(confidential_to=user)
+
+
+def _parent_rule(user) -> Q:
+    """Parental responsibility and no court order against it; past compulsory school age,
+    only where the young person shares their record."""
+    return Q(
+        contact_links__contact__user=user,
+        contact_links__parental_responsibility=True,
+        contact_links__court_order=False,
+    ) & (
+        Q(date_of_birth__gt=past_compulsory_school_age_if_born_by(today()))
+        | Q(shares_with_parents=True)
+    )
+
+
+def _granted_rule(user, school: School) -> Q:
+    day = today()
+    grants = PupilGrant.objects.filter(user=user, school=school, starts__lte=day, ends__gte=day)
+    return Q(grants__in=grants)
+
+
 def pupils_visible_to(user, school: School) -> PupilQuerySet:
     """The pupils of `school` the user may see, by their roles and relationships there."""
     roles = roles_in(user, school)
     pupils = Pupil.objects.filter(school=school)
     if roles & WHOLE_SCHOOL_ROLES:
-        return pupils
+        return _without_confidential(user, pupils)
     rule = Q(pk__in=[])
     if Role.DESIGNATED_TEACHER in roles:
         rule |= Q(looked_after=Pupil.LookedAfter.LOOKED_AFTER)
@@ -126,12 +177,33 @@ def pupils_visible_to(user, school: School) -> PupilQuerySet:
             groups__academic_year__start_year__in=_group_years(school),
         )
     if Role.PARENT in roles:
-        rule |= Q(
-            contact_links__contact__user=user,
-            contact_links__parental_responsibility=True,
-            contact_links__court_order=False,
-        )
-    return pupils.filter(pk__in=Pupil.objects.filter(rule).values("pk"))
+        rule |= _parent_rule(user)
+    if roles & GRANTED_ROLES:
+        rule |= _granted_rule(user, school)
+    return _without_confidential(user, pupils.filter(pk__in=Pupil.objects.filter(rule).values("pk")))
+
+
+def _without_confidential(user, records: QuerySet) -> QuerySet:
+    hidden = records.model.objects.filter(is_confidential=True).exclude(confidential_to=user)
+    return records.exclude(pk__in=hidden.values("pk"))
+
+
+def pupils_for_concerns(user, school: School) -> PupilQuerySet:
+    """Any member of staff may raise a concern about any pupil on roll, without reading their
+    file: this offers names and year groups to choose from, and nothing more."""
+    if not roles_in(user, school) & ACTIONS["concern.raise"]:
+        return Pupil.objects.none()
+    return _without_confidential(user, Pupil.objects.filter(school=school).on_roll()).only(
+        "public_id", "legal_first_name", "legal_last_name", "preferred_first_name",
+        "preferred_last_name", "year_group",
+    )  # fmt: skip
+
+
+def contacts_visible_to(user, pupil: Pupil) -> QuerySet:
+    """The contacts of a visible pupil the user may see: none without `pupil.contacts`."""
+    if not can(user, "pupil.contacts", pupil):
+        return Contact.objects.none()
+    return _without_confidential(user, Contact.objects.filter(pupil_links__pupil=pupil))
 
 
 def _parse_public_id(public_id) -> uuid.UUID | None:
@@ -157,6 +229,44 @@ def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> 
     if audit_action:
         log.read(user, audit_action, pupil)
     return pupil
+
+
+def get_contact(user, public_id) -> Contact:
+    """One contact by public id, through a pupil whose contacts the user may see; 404 otherwise."""
+    key = _parse_public_id(public_id)
+    contact = Contact.objects.select_related("school").filter(public_id=key).first() if key else None
+    pupils = pupils_visible_to(user, contact.school) if contact else Pupil.objects.none()
+    pupil = pupils.filter(contact_links__contact=contact).first()
+    if (
+        contact is None
+        or pupil is None
+        or not can(user, "pupil.contacts", pupil)
+        or not _without_confidential(user, Contact.objects.filter(pk=contact.pk)).exists()
+    ):
+        log.refused(user, "pupil.refused", detail=f"contact {public_id}")
+        raise Http404(NOT_VISIBLE)
+    return contact
+
+
+SUPPRESSED = None
+
+
+def counts(user, school: School, by: Sequence[str], pupils: QuerySet | None = None) -> list[dict]:
+    """Counts of pupils on roll grouped by fields, for anyone with `school.aggregates`.
+
+    A cross-tabulation (two fields or more) can single a child out, so its cells below the
+    SENCO_SUPPRESS_BELOW setting are replaced by None ("fewer than N"); plain totals by one
+    field stay visible, or a one-form-entry primary's report would be blank.
+    """
+    require(user, "school.aggregates", school)
+    base = pupils if pupils is not None else Pupil.objects.filter(school=school).on_roll()
+    rows = list(base.values(*by).annotate(pupils=Count("pk")).order_by(*by))
+    if len(by) >= 2:
+        below = settings.SENCO_SUPPRESS_BELOW
+        for row in rows:
+            if 0 < row["pupils"] < below:
+                row["pupils"] = SUPPRESSED
+    return rows
 
 
 def school_of(obj) -> School:

@@ -129,6 +129,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "csp",
     "senco.accounts",
     "senco.schools",
     "senco.pupils",
@@ -144,10 +150,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "senco.middleware.refresh_session_expiry",
+    "allauth.account.middleware.AccountMiddleware",
+    "senco.middleware.session_expiry",
+    "senco.middleware.require_second_step",
     "senco.middleware.current_school",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "senco.urls"
@@ -183,8 +192,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+
+# Sign-in (docs/security-model.md): no self sign-up; accounts come from invitations.
+ACCOUNT_ADAPTER = "senco.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "senco.accounts.adapter.SchoolSignInAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Ten failures lock a user name for 15 minutes; an address only for a minute, so that one
+# school's shared address is not locked out by one person's mistakes.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{env_int('SENCO_SIGNIN_ADDRESS_LIMIT', 60)}/m/ip,"
+    f"{env_int('SENCO_SIGNIN_ATTEMPTS', 10)}/15m/key",
+    "login": f"{env_int('SENCO_SIGNIN_ADDRESS_LIMIT', 60)}/m/ip",
+}
+SENCO_REAUTHENTICATION_SECONDS = 10 * 60
+ACCOUNT_REAUTHENTICATION_TIMEOUT = SENCO_REAUTHENTICATION_SECONDS
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OpenSENCO: "
+MFA_ADAPTER = "senco.accounts.adapter.SecondStepAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("SENCO_TOTP_ISSUER", "OpenSENCO")
+MFA_TRUST_ENABLED = True
+MFA_TRUST_COOKIE_AGE = 30 * 24 * 3600
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not SECURE_SSL
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SENCO_INVITATION_DAYS = env_int("SENCO_INVITATION_DAYS", 7)
 
 SESSION_COOKIE_AGE = env_int("SENCO_SESSION_MINUTES", 30) * 60
+# However active, a sign-in lasts no longer than this.
+SENCO_SESSION_MAX_SECONDS = env_int("SENCO_SESSION_MAX_HOURS", 10) * 3600
 SESSION_SAVE_EVERY_REQUEST = False  # refreshed at most once a minute by our middleware
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -198,6 +244,18 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+MFA_TRUST_COOKIE_SECURE = SECURE_SSL
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -218,8 +276,31 @@ MEDIA_URL = "/uploads/"
 WHITENOISE_USE_FINDERS = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# In the database, so that sign-in limits hold across every server and worker process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "senco_cache",
+    }
+}
+
+# Without a mail server, messages are written to files in var/mail for the administrator.
+EMAIL_HOST = env("SENCO_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_PORT = env_int("SENCO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("SENCO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("SENCO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("SENCO_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env("SENCO_EMAIL_FROM", f"OpenSENCO <senco@{_site.hostname}>")
 
 SENCO_PAGE_SIZE = env_int("SENCO_PAGE_SIZE", 50)
+# Cells of a cross-tabulation below this are suppressed for governors and trust leads.
+SENCO_SUPPRESS_BELOW = env_int("SENCO_SUPPRESS_BELOW", 5)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")
 SENCO_BACKUP_KEY_FILE = Path(env("SENCO_BACKUP_KEY_FILE", str(DATA_DIR / "backup.key")))
 

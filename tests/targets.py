@@ -1,8 +1,8 @@
 """The records the permission matrix and page tests ask for, chosen by relationship."""
 
 from senco import access
-from senco.accounts.models import User
-from senco.pupils.models import Pupil
+from senco.accounts.models import Invitation, User
+from senco.pupils.models import Contact, Pupil
 from senco.schools.models import School
 
 
@@ -39,3 +39,15 @@ def parents_child() -> Pupil:
 
 def pupil_elsewhere() -> Pupil:
     return Pupil.objects.filter(school=other_school(), left_on__isnull=True).order_by("pk")[0]
+
+
+def waiting_invitation() -> Invitation:
+    return Invitation.objects.filter(membership__school=home_school()).order_by("pk")[0]
+
+
+def contact_without_account() -> Contact:
+    """A parent of `taught_pupil` with an email address and no account yet."""
+    contact = Contact.objects.filter(pupil_links__pupil=taught_pupil(), user__isnull=True)[0]
+    contact.email = "carer@demo.example.org"
+    contact.save(update_fields=["email"])
+    return contact

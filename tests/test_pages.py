@@ -23,7 +23,7 @@ def test_healthz_answers_ok(client):
 
 
 def test_signing_in_with_a_wrong_password_says_so(client):
-    response = client.post("/accounts/login/", {"username": "senco", "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": "senco", "password": "wrong"})
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert "_auth_user_id" not in client.session
@@ -31,7 +31,7 @@ def test_signing_in_with_a_wrong_password_says_so(client):
 
 def test_signing_in_takes_the_senco_home(client):
     response = client.post(
-        "/accounts/login/", {"username": "senco", "password": "correct-horse-battery-staple"}
+        "/accounts/login/", {"login": "senco", "password": "correct-horse-battery-staple"}
     )
     assert response.status_code == 302 and response["Location"] == "/"
 

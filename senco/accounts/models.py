@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from senco.ids import public_id_field
 
@@ -64,3 +64,67 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.school or self.trust}"
+
+
+class Invitation(models.Model):
+    """A link that lets a new person set their password and their second sign-in step.
+
+    Only a hash of the link's token is stored; the link itself is only in the email.
+    """
+
+    public_id = public_id_field()
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    membership = models.ForeignKey(
+        Membership, null=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user.username}"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "waiting"
+
+
+class PupilGrant(models.Model):
+    """Time-limited access to named pupils, for a role that otherwise sees none.
+
+    An invited professional sees the pupils they are invited to; a governors' panel or a trust
+    SEND lead sees named pupils only when the head grants it.
+    """
+
+    public_id = public_id_field()
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pupil_grants")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    pupils = models.ManyToManyField("pupils.Pupil", related_name="grants")
+    reason = models.CharField(max_length=200)
+    granted_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="pupil_grants_given"
+    )
+    starts = models.DateField()
+    ends = models.DateField()
+
+    class Meta:
+        ordering = ["-ends"]
+        constraints = [
+            models.CheckConstraint(name="grant_ends_after_start", condition=Q(ends__gte=F("starts")))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} until {self.ends:%d/%m/%Y}: {self.reason}"

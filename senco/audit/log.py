@@ -14,6 +14,21 @@ ACTIONS = {
     "pupil.refused": "Asked for a pupil record they may not see",
     "register.status_changed": "Changed SEN status and needs",
     "school.refused": "Asked for a school they hold no role in",
+    "signin.succeeded": "Signed in",
+    "signin.failed": "Gave a wrong user name or password",
+    "signin.locked": "Tried to sign in to a locked user name",
+    "signin.second_step_failed": "Gave a wrong second-step code",
+    "signin.second_step_missing": "Signed in without the second step their account needs",
+    "signin.provider_refused": "Tried the school's sign-in with an account not set up for it",
+    "signin.session_ended": "Was signed out at the end of the longest session allowed",
+    "account.second_step_added": "Added a second sign-in step",
+    "account.second_step_removed": "Removed a second sign-in step",
+    "account.password_changed": "Changed or reset a password",
+    "account.invited": "Invited a person to OpenSENCO",
+    "account.invitation_accepted": "Accepted an invitation",
+    "account.invitation_withdrawn": "Withdrew an invitation",
+    "account.role_granted": "Granted a role",
+    "account.role_ended": "Ended a role",
 }
 MASKED = {"password", "secret", "token", "key"}
 
@@ -41,6 +56,7 @@ def _actor(user) -> tuple[int | None, str]:
 
 
 def _entry(kind: str, action: str, user, school=None, pupil=None, **fields) -> AuditEntry:
+    """An unsaved entry: the actor, the school and the pupil it concerns."""
     if action not in ACTIONS:
         raise ValueError(f"Unregistered audit action {action!r}: add it to ACTIONS.")
     actor_id, actor_label = _actor(user)
@@ -95,7 +111,25 @@ def read_list(user, action: str, school, pupils: Iterable) -> AuditEntry:
     return entry
 
 
-def refused(user, action: str, school=None, detail: str = "") -> AuditEntry:
-    entry = _entry(AuditEntry.Kind.REFUSED, action, user, school=school, object_label=detail[:200])
+def refused(
+    user, action: str, school=None, detail: str = "", address: str | None = None
+) -> AuditEntry:
+    entry = _entry(
+        AuditEntry.Kind.REFUSED,
+        action,
+        user,
+        school=school,
+        object_label=detail[:200],
+        address=address,
+    )
+    entry.save()
+    return entry
+
+
+def account(user, action: str, detail: str = "", address: str | None = None) -> AuditEntry:
+    """Sign-ins and changes to how an account signs in: no pupil, no school."""
+    entry = _entry(
+        AuditEntry.Kind.ACCOUNT, action, user, object_label=detail[:200], address=address
+    )
     entry.save()
     return entry

@@ -23,6 +23,7 @@ class AuditEntry(models.Model):
         CHANGE = "change", "Change"
         READ = "read", "Read"
         REFUSED = "refused", "Refused"
+        ACCOUNT = "account", "Sign-in and account"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)

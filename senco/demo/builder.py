@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from faker import Faker
 
-from senco.accounts.models import Membership, Role, User
+from senco.accounts.models import Invitation, Membership, PupilGrant, Role, User
 from senco.pupils import census
 from senco.pupils.models import Contact, Pupil, PupilContact, SenNeed, SenStatus, Source
 from senco.schools.calendar import academic_year_start, parse_term_dates, year_group_for
@@ -446,6 +447,46 @@ def _parent_of(school: School, username: str, provisions: list[str], password: s
     return user
 
 
+def _access_examples(school: School, users: dict[str, User], password: str, today: dt.date) -> None:
+    """Show the finer rules of access.py: a professional invited to two pupils for a term, a
+    record confidential to the SENCO and head, and an invitation waiting to be accepted."""
+    register = Pupil.objects.filter(school=school, left_on__isnull=True, sen_provision="K")
+    parents_children = PupilContact.objects.filter(contact__user__isnull=False).values("pupil")
+    register = register.exclude(pk__in=parents_children).order_by("pk")
+    ep = _user("ep", "Eleanor", "Psychologist", password)
+    Membership.objects.create(
+        user=ep, school=school, role=Role.EXTERNAL, ends=today + dt.timedelta(days=90)
+    )
+    grant = PupilGrant.objects.create(
+        user=ep,
+        school=school,
+        reason="Educational psychology assessment",
+        granted_by=users["senco"],
+        starts=today,
+        ends=today + dt.timedelta(days=90),
+    )
+    grant.pupils.set(register[:2])
+    confidential = register.last()
+    if confidential is not None:
+        confidential.is_confidential = True
+        confidential.save(update_fields=["is_confidential"])
+        confidential.confidential_to.set([users["senco"], users["head"]])
+    newcomer = User(
+        username="new.ta", first_name="Nia", last_name="Newcomer", is_demo=True, is_active=False
+    )
+    newcomer.email = "new.ta@demo.example.org"
+    newcomer.set_unusable_password()
+    newcomer.save()
+    role = Membership.objects.create(user=newcomer, school=school, role=Role.TEACHING_ASSISTANT)
+    Invitation.objects.create(
+        user=newcomer,
+        membership=role,
+        token_hash="demo-" + "0" * 59,
+        invited_by=users["senco"],
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+
+
 def refresh_planner_statistics() -> None:
     """After a bulk load PostgreSQL's planner still sees the empty tables until autovacuum runs."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -482,6 +523,7 @@ def build(options: Options) -> Built:
             schools.append(school)
             builders.append(builder)
         users = _personas(builders[0], trust, options.password)
+        _access_examples(builders[0].school, users, options.password, builders[0].today)
         if len(builders) > 1:
             member = builders[1].staff[0]
             users["other_senco"] = _staff_user(

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from senco.confidential import Confidential
 from senco.ids import public_id_field
 from senco.pupils import census
 from senco.schools.calendar import year_group_label
@@ -24,7 +25,7 @@ class PupilQuerySet(models.QuerySet):
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
 
 
-class Pupil(models.Model):
+class Pupil(Confidential):
     class Sex(models.TextChoices):
         FEMALE = "F", "Female"
         MALE = "M", "Male"
@@ -57,6 +58,12 @@ class Pupil(models.Model):
         max_length=3, choices=LookedAfter.choices, blank=True, default=""
     )
     medical_flag = models.BooleanField(default=False)
+    shares_with_parents = models.BooleanField(
+        "shares their record with their parents",
+        default=False,
+        help_text="From the end of compulsory school age the young person decides whether "
+        "their parents keep seeing their record.",
+    )
     # The current SEN status, kept in step with SenStatus by the register services so that
     # lists filter and sort on an indexed column instead of a subquery.
     sen_provision = models.CharField(max_length=1, default="N", db_index=True)
@@ -113,7 +120,7 @@ class Pupil(models.Model):
         return census.need_label(self.primary_need) if self.primary_need else ""
 
 
-class Contact(models.Model):
+class Contact(Confidential):
     """A parent, carer or other contact, as the MIS holds them."""
 
     public_id = public_id_field()

@@ -70,3 +70,19 @@ def census_days(start_year: int) -> list[dt.date]:
         nth_weekday(start_year + 1, 1, thursday, 3),
         nth_weekday(start_year + 1, 5, thursday, 3),
     ]
+
+
+def last_friday_of_june(year: int) -> dt.date:
+    day = dt.date(year, 6, 30)
+    return day - dt.timedelta(days=(day.weekday() - 4) % 7)
+
+
+def past_compulsory_school_age_if_born_by(today: dt.date) -> dt.date:
+    """The latest date of birth of a young person past compulsory school age on `today`.
+
+    Compulsory school age ends on the last Friday of June of the school year in which the
+    young person turns 16; they then decide what their parents may see.
+    """
+    leaving_day = last_friday_of_june(today.year)
+    leaving_year = today.year if today > leaving_day else today.year - 1
+    return dt.date(leaving_year - 16, 8, 31)

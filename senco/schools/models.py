@@ -52,6 +52,12 @@ class School(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     logo = models.ImageField(upload_to="logos/", blank=True)
     is_demo = models.BooleanField(default=False, help_text="Made by `senco demo`.")
+    sign_in_provider = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The OpenID Connect provider (Microsoft 365, Google Workspace) its staff may "
+        "sign in with; blank for none. Set with `senco sign-in`.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,136 @@
+"""Every change to accounts, roles and invitations: one transaction, one audit entry each."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from senco.accounts.models import Invitation, Membership, User
+from senco.audit import log
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def unique_username(email: str) -> str:
+    base = email.split("@")[0].lower()[:140] or "user"
+    name, n = base, 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+@transaction.atomic
+def invite(
+    by: User,
+    *,
+    school,
+    role: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    ends: dt.date | None = None,
+    contact=None,
+) -> Invitation | None:
+    """Give the person the role; a new person gets an account, unusable until they accept the
+    invitation link sent to them. Someone who already signs in just gains the role."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(
+            username=unique_username(email),
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+    membership, _ = Membership.objects.get_or_create(
+        user=user, role=role, school=school, defaults={"ends": ends}
+    )
+    log.change(
+        by,
+        "account.role_granted",
+        membership,
+        after={"user": user.username, "role": role, "school": school.name, "ends": ends},
+    )
+    if contact is not None:
+        contact.user = user
+        contact.save(update_fields=["user"])
+    if user.is_active:
+        return None
+    return _send_invitation(by, user, membership)
+
+
+def _send_invitation(by: User, user: User, membership: Membership | None) -> Invitation:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        user=user,
+        membership=membership,
+        token_hash=token_hash(token),
+        invited_by=by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.SENCO_INVITATION_DAYS),
+    )
+    log.change(by, "account.invited", invitation, after={"user": user.username})
+    link = settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
+    context = {"user": user, "link": link, "invitation": invitation, "invited_by": by}
+    transaction.on_commit(
+        lambda: send_mail(
+            "OpenSENCO: your invitation",
+            render_to_string("accounts/email/invitation.txt", context),
+            None,
+            [user.email],
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def send_again(by: User, invitation: Invitation) -> Invitation:
+    withdraw(by, invitation)
+    return _send_invitation(by, invitation.user, invitation.membership)
+
+
+@transaction.atomic
+def withdraw(by: User, invitation: Invitation) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.withdrawn_at:
+        return
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+    log.change(by, "account.invitation_withdrawn", invitation, before={"state": "waiting"})
+
+
+def waiting_invitation(token: str) -> Invitation | None:
+    """The invitation a link stands for, if it can still be used."""
+    invitation = (
+        Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+    )
+    if invitation is None or invitation.state(timezone.now()) != "waiting":
+        return None
+    return invitation
+
+
+@transaction.atomic
+def accept(invitation: Invitation, password: str) -> User:
+    invitation = Invitation.objects.select_for_update().select_related("user").get(
+        pk=invitation.pk
+    )
+    if invitation.state(timezone.now()) != "waiting":
+        raise ValueError("This invitation can no longer be used.")
+    user = invitation.user
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    log.change(user, "account.invitation_accepted", invitation, after={"user": user.username})
+    return user
