@@ -7,6 +7,7 @@ Every view, export and API endpoint reaches pupil data through `pupils_visible_t
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,9 +21,11 @@ from senco.pupils.models import Contact, Pupil, PupilQuerySet
 from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
 from senco.schools.models import School, Term
 
+Records = TypeVar("Records", bound=QuerySet)
+
 NOT_VISIBLE = "Not found, or you do not have access: ask your SENCO."
 
-WHOLE_SCHOOL_ROLES = {
+WHOLE_SCHOOL_ROLES: set[str] = {
     Role.SENCO,
     Role.DEPUTY_SENCO,
     Role.HEAD,
@@ -30,15 +33,15 @@ WHOLE_SCHOOL_ROLES = {
     Role.PASTORAL_LEAD,
     Role.DATA_MANAGER,
 }
-STAFF_ROLES = WHOLE_SCHOOL_ROLES | {
+STAFF_ROLES: set[str] = WHOLE_SCHOOL_ROLES | {
     Role.TEACHER,
     Role.TEACHING_ASSISTANT,
     Role.DESIGNATED_TEACHER,
     Role.EXAMS_OFFICER,
 }
-SEN_LEADS = {Role.SENCO, Role.DEPUTY_SENCO}
+SEN_LEADS: set[str] = {Role.SENCO, Role.DEPUTY_SENCO}
 # Roles that see named pupils only through a time-limited grant (PupilGrant).
-GRANTED_ROLES = {Role.EXTERNAL, Role.GOVERNOR, Role.TRUST_SEND_LEAD}
+GRANTED_ROLES: set[str] = {Role.EXTERNAL, Role.GOVERNOR, Role.TRUST_SEND_LEAD}
 # Parts of a record: who reads them (docs/security-model.md has the whole table).
 RECORD_READERS = WHOLE_SCHOOL_ROLES | {Role.DESIGNATED_TEACHER}
 
@@ -61,8 +64,8 @@ ACTIONS: dict[str, set[str]] = {
 
 # Which roles each role may give (re-authentication first). Parents are invited from a contact.
 GRANTS: dict[str, set[str]] = {
-    Role.ADMINISTRATOR: set(Role) - {Role.PARENT, Role.TRUST_SEND_LEAD},
-    Role.HEAD: set(Role) - {Role.PARENT, Role.TRUST_SEND_LEAD, Role.ADMINISTRATOR},
+    Role.ADMINISTRATOR: set(Role.values) - {Role.PARENT, Role.TRUST_SEND_LEAD},
+    Role.HEAD: set(Role.values) - {Role.PARENT, Role.TRUST_SEND_LEAD, Role.ADMINISTRATOR},
     Role.SENCO: {Role.DEPUTY_SENCO, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.EXTERNAL},
     Role.DEPUTY_SENCO: {Role.TEACHER, Role.TEACHING_ASSISTANT, Role.EXTERNAL},
 }
@@ -180,10 +183,12 @@ def pupils_visible_to(user, school: School) -> PupilQuerySet:
         rule |= _parent_rule(user)
     if roles & GRANTED_ROLES:
         rule |= _granted_rule(user, school)
-    return _without_confidential(user, pupils.filter(pk__in=Pupil.objects.filter(rule).values("pk")))
+    return _without_confidential(
+        user, pupils.filter(pk__in=Pupil.objects.filter(rule).values("pk"))
+    )
 
 
-def _without_confidential(user, records: QuerySet) -> QuerySet:
+def _without_confidential(user, records: Records) -> Records:
     hidden = records.model.objects.filter(is_confidential=True).exclude(confidential_to=user)
     return records.exclude(pk__in=hidden.values("pk"))
 
@@ -234,7 +239,9 @@ def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> 
 def get_contact(user, public_id) -> Contact:
     """One contact by public id, through a pupil whose contacts the user may see; 404 otherwise."""
     key = _parse_public_id(public_id)
-    contact = Contact.objects.select_related("school").filter(public_id=key).first() if key else None
+    contact = (
+        Contact.objects.select_related("school").filter(public_id=key).first() if key else None
+    )
     pupils = pupils_visible_to(user, contact.school) if contact else Pupil.objects.none()
     pupil = pupils.filter(contact_links__contact=contact).first()
     if (

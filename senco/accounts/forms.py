@@ -28,7 +28,7 @@ class InviteForm(forms.Form):
         field.choices = [("", "Choose a role")] + [(r, Role(r).label) for r in roles]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") == Role.EXTERNAL and not data.get("ends"):
             self.add_error("ends", "Give the date an external professional's access ends.")
         return data

@@ -123,7 +123,9 @@ class PupilGrant(models.Model):
     class Meta:
         ordering = ["-ends"]
         constraints = [
-            models.CheckConstraint(name="grant_ends_after_start", condition=Q(ends__gte=F("starts")))
+            models.CheckConstraint(
+                name="grant_ends_after_start", condition=Q(ends__gte=F("starts"))
+            )
         ]
 
     def __str__(self) -> str:

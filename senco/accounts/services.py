@@ -121,9 +121,7 @@ def waiting_invitation(token: str) -> Invitation | None:
 
 @transaction.atomic
 def accept(invitation: Invitation, password: str) -> User:
-    invitation = Invitation.objects.select_for_update().select_related("user").get(
-        pk=invitation.pk
-    )
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.state(timezone.now()) != "waiting":
         raise ValueError("This invitation can no longer be used.")
     user = invitation.user

@@ -26,11 +26,7 @@ urlpatterns = [
     path("", include(school_sign_in_urls.urlpatterns)),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invite, name="invite"),
-    path(
-        "invitations/<uuid:public_id>/", views.change_invitation, name="change_invitation"
-    ),
-    path(
-        "invitations/parent/<uuid:public_id>/", views.invite_parent, name="invite_parent"
-    ),
+    path("invitations/<uuid:public_id>/", views.change_invitation, name="change_invitation"),
+    path("invitations/parent/<uuid:public_id>/", views.invite_parent, name="invite_parent"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -126,4 +126,6 @@ def accept_invitation(request, token):
             )
             return redirect("mfa_index")
         return redirect("home")
-    return render(request, "accounts/accept_invitation.html", {"form": form, "user": invitation.user})
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "user": invitation.user}
+    )

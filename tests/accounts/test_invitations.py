@@ -1,0 +1,162 @@
+"""Invitations: the only way a new person gets an account, and their first second step."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from senco.accounts.models import Invitation, Membership, User
+from senco.audit.models import AuditEntry
+from tests import targets
+from tests.accounts.conftest import sign_in, totp_code
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+NEW_TA = {
+    "first_name": "Tam", "last_name": "Assistant", "email": "tam@school.example",
+    "role": "ta", "ends": "",
+}  # fmt: skip
+
+
+def signed_in(username: str) -> Client:
+    """Signed in with a password just now, so re-authentication is not asked."""
+    client = Client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+def link_in_last_email() -> str:
+    return next(w for w in mail.outbox[-1].body.split() if "/accounts/invitation/" in w)
+
+
+def path_of(link: str) -> str:
+    return link.split("127.0.0.1:8000", 1)[-1]
+
+
+def test_a_new_teaching_assistant_joins_and_must_set_up_a_second_step(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in("senco").post("/accounts/invitations/new/", NEW_TA)
+    assert response.status_code == 302
+    user = User.objects.get(email="tam@school.example")
+    assert not user.is_active and not user.has_usable_password()
+    assert Membership.objects.get(user=user).role == "ta"
+    assert mail.outbox[-1].to == ["tam@school.example"]
+    assert "Tam" in mail.outbox[-1].body and "Assistant" not in mail.outbox[-1].subject
+
+    newcomer = Client()
+    link = path_of(link_in_last_email())
+    assert newcomer.get(link).status_code == 200
+    password = "a-long-new-password-for-tam"
+    joined = newcomer.post(link, {"new_password1": password, "new_password2": password})
+    assert joined["Location"] == "/accounts/2fa/"
+    assert newcomer.get("/pupils/")["Location"] == "/accounts/2fa/"  # nothing else until done
+    page = newcomer.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = newcomer.session["mfa.totp.secret"]
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    assert newcomer.get("/pupils/").status_code == 200
+    assert newcomer.get(link).status_code == 404  # a link works once
+    done = AuditEntry.objects.filter(actor_label=user.username).values_list("action", flat=True)
+    assert {"account.invitation_accepted", "account.second_step_added"} <= set(done)
+
+
+def test_a_new_password_must_pass_the_password_rules(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in("senco").post("/accounts/invitations/new/", NEW_TA)
+    link = path_of(link_in_last_email())
+    response = Client().post(link, {"new_password1": "password", "new_password2": "password"})
+    assert response.status_code == 200 and b"This password is too common" in response.content
+    assert not User.objects.get(email="tam@school.example").is_active
+
+
+@pytest.mark.parametrize("state", ["expired", "withdrawn", "accepted"])
+def test_an_old_invitation_link_says_so_and_changes_nothing(
+    state, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in("senco").post("/accounts/invitations/new/", NEW_TA)
+    invitation = Invitation.objects.latest("id")
+    field = {"expired": "expires_at", "withdrawn": "withdrawn_at", "accepted": "accepted_at"}[state]
+    stamp = timezone.now() - dt.timedelta(seconds=1)
+    Invitation.objects.filter(pk=invitation.pk).update(**{field: stamp})
+    link = path_of(link_in_last_email())
+    response = Client().post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 404 and b"ask for a new one" in response.content
+    assert not invitation.user.has_usable_password()
+
+
+@pytest.mark.parametrize(
+    "token", ["x", "A" * 5000, "../../etc/passwd", "%00", "' OR 1=1 --", "😀" * 50]
+)
+def test_a_made_up_invitation_link_is_not_found(token):
+    response = Client().get(f"/accounts/invitation/{token}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"email": "not an email"}, "email", b"Enter a valid email address"),
+        ({"email": ""}, "email", b"This field is required"),
+        ({"first_name": "x" * 5000}, "first_name", b"at most 100 characters"),
+        ({"role": "head"}, "role", b"Select a valid choice"),
+        ({"role": "superuser"}, "role", b"Select a valid choice"),
+        ({"role": "external"}, "ends", b"Give the date an external professional"),
+        ({"role": "external", "ends": "31/02/2027"}, "ends", b"Enter a valid date"),
+    ],
+)
+def test_a_bad_invitation_says_what_is_wrong_and_sends_nothing(change, field, message):
+    before = User.objects.count()
+    response = signed_in("senco").post("/accounts/invitations/new/", {**NEW_TA, **change})
+    assert response.status_code == 200
+    assert message in response.content and f'href="#id_{field}"'.encode() in response.content
+    assert User.objects.count() == before and mail.outbox == []
+
+
+def test_granting_a_role_asks_for_the_password_again_after_ten_minutes(client_for):
+    client = client_for("senco")  # signed in, but with no recent sign-in on record
+    response = client.post("/accounts/invitations/new/", NEW_TA)
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not User.objects.filter(email="tam@school.example").exists()
+    client.post(response["Location"], {"password": PASSWORD})
+    assert User.objects.filter(email="tam@school.example").exists()  # the request is replayed
+
+
+def test_a_teacher_may_not_invite_anyone(client_for):
+    response = client_for("teacher").post("/accounts/invitations/new/", NEW_TA)
+    assert response.status_code == 403
+    assert not User.objects.filter(email="tam@school.example").exists()
+
+
+def test_a_parent_is_invited_from_their_childs_contacts(django_capture_on_commit_callbacks):
+    contact = targets.contact_without_account()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in("senco").post(f"/accounts/invitations/parent/{contact.public_id}/")
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.user is not None and contact.user.email == contact.email
+    link = path_of(link_in_last_email())
+    parent = Client()
+    password = "a-long-new-password-for-a-parent"
+    assert (
+        parent.post(link, {"new_password1": password, "new_password2": password})["Location"] == "/"
+    )
+    child = targets.taught_pupil()
+    assert parent.get(f"/pupils/{child.public_id}/").status_code == 200
+
+
+def test_a_withdrawn_invitation_can_be_sent_again(django_capture_on_commit_callbacks):
+    senco = signed_in("senco")
+    invitation = targets.waiting_invitation()
+    senco.post(f"/accounts/invitations/{invitation.public_id}/", {"action": "withdraw"})
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        senco.post(f"/accounts/invitations/{invitation.public_id}/", {"action": "send_again"})
+    assert mail.outbox[-1].to == [invitation.user.email]
+    assert "2" in senco.get("/accounts/invitations/").content.decode()
