@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from senco.accounts.models import Membership, PupilGrant, Role
+from senco.accounts.models import Membership, PupilGrant, Role, User
 from senco.audit import log
 from senco.pupils.models import Contact, Pupil, PupilQuerySet
 from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
@@ -253,6 +253,29 @@ def get_contact(user, public_id) -> Contact:
         log.refused(user, "pupil.refused", detail=f"contact {public_id}")
         raise Http404(NOT_VISIBLE)
     return contact
+
+
+def staff_of(school: School) -> QuerySet:
+    """Accounts holding a staff role in the school today: who a record can be confidential to."""
+    return _members(school, STAFF_ROLES)
+
+
+def grantable_people(school: School) -> QuerySet:
+    """Accounts that see named pupils only through a grant: professionals, governors, trust."""
+    return _members(school, GRANTED_ROLES)
+
+
+def _members(school: School, roles: set[str]) -> QuerySet:
+    day = today()
+    in_force = (
+        Membership.objects.filter(
+            Q(school=school) | Q(trust_id=school.trust_id, trust__isnull=False)
+        )
+        .filter(role__in=roles)
+        .filter(Q(starts__isnull=True) | Q(starts__lte=day))
+        .filter(Q(ends__isnull=True) | Q(ends__gte=day))
+    )
+    return User.objects.filter(pk__in=in_force.values("user")).order_by("last_name", "first_name")
 
 
 SUPPRESSED = None

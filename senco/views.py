@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Q
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from senco import access
 from senco.audit import log
 from senco.pupils import census
+from senco.schools.calendar import year_group_label
 
 
 @never_cache
@@ -49,8 +51,30 @@ def home(request):
         context["pupils"] = list(shown[:50])
         log.read_list(request.user, "pupil.listed", school, context["pupils"])
     elif kind == "governance" and access.can(request.user, "school.aggregates", school):
-        context["counts"] = _register_counts(school.pupils.all())
+        context.update(_figures(request.user, school))
     return render(request, "home/home.html", context)
+
+
+def _figures(user, school) -> dict:
+    """Totals by SEN status, and the register by year group with small numbers suppressed."""
+    totals = {
+        row["sen_provision"]: row["pupils"]
+        for row in access.counts(user, school, ["sen_provision"])
+    }
+    support = sum(totals.get(c, 0) for c in census.SUPPORT_CODES)
+    ehcp = sum(totals.get(c, 0) for c in census.PLAN_CODES)
+    grid: dict[int | None, dict[str, int | None]] = {}
+    for row in access.counts(user, school, ["year_group", "sen_provision"]):
+        grid.setdefault(row["year_group"], {})[row["sen_provision"]] = row["pupils"]
+    by_year = [
+        (year_group_label(year), cells.get("K", 0), cells.get("E", 0))
+        for year, cells in sorted(grid.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    ]
+    return {
+        "counts": {"support": support, "ehcp": ehcp, "total": sum(totals.values())},
+        "by_year": by_year,
+        "suppress_below": settings.SENCO_SUPPRESS_BELOW,
+    }
 
 
 @login_required

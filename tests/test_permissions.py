@@ -80,6 +80,10 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ),
     ("pupils:register_change", "child", "GET"): answers(404, senco=200, head=403, parent=403),
     ("pupils:register_change", "elsewhere", "POST"): answers(404, other_senco=200),
+    ("pupils:access", "taught", "GET"): answers(404, senco=200, head=200, teacher=403, ta=403),
+    ("pupils:access", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
+    ("pupils:access", "child", "GET"): answers(404, senco=200, head=200, parent=403),
+    ("pupils:access", "elsewhere", "GET"): answers(404, other_senco=200),
 }
 
 MISSING = "00000000-0000-4000-8000-000000000000"

@@ -1,3 +1,6 @@
+import datetime as dt
+from typing import cast
+
 from django import forms
 
 from senco.pupils import census
@@ -55,3 +58,64 @@ class RegisterChangeForm(forms.Form):
                     "need_1" if breach.field == "needs" else breach.field, breach.message
                 )
         return data
+
+
+class ConfidentialForm(forms.Form):
+    confidential = forms.BooleanField(
+        label="Only the people ticked below may see this record", required=False
+    )
+    people = forms.ModelMultipleChoiceField(
+        label="Who may see it",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You stay on the list. Everyone else stops seeing the record, in lists and "
+        "searches too.",
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["people"]).queryset = staff
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("confidential") and not data.get("people"):
+            self.add_error("people", "Tick at least one other person, or untick confidential.")
+        return data
+
+
+class GrantForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label="Person",
+        queryset=None,
+        empty_label="Choose a person",
+        help_text="An invited professional, governor or trust SEND lead. Invite a professional "
+        "first from Invitations.",
+    )
+    reason = forms.CharField(label="Why they need to see this record", max_length=200)
+    ends = forms.DateField(
+        label="Access ends",
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="For example 31/03/2027. At most a year from today.",
+    )
+
+    def __init__(self, *args, people, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people
+        self.today = today
+
+    def clean_ends(self):
+        ends = self.cleaned_data["ends"]
+        if ends < self.today:
+            raise forms.ValidationError("The end date has passed: give a date from today on.")
+        if ends > self.today + dt.timedelta(days=366):
+            raise forms.ValidationError("Access can be given for a year at most.")
+        return ends
+
+
+class SharingForm(forms.Form):
+    shares = forms.BooleanField(
+        label="The young person agrees that their parents keep seeing their record",
+        required=False,
+    )

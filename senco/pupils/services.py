@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from senco.accounts.models import PupilGrant
 from senco.audit import log
 from senco.pupils import census
 from senco.pupils.models import Pupil, SenNeed, SenStatus, Source
@@ -93,3 +94,75 @@ def change_register_entry(
             before=before,
             after={**_snapshot(pupil), "from": starts},
         )
+
+
+def _names(users) -> list[str]:
+    return sorted(u.username for u in users)
+
+
+@transaction.atomic
+def set_confidential(record, *, confidential: bool, people, by) -> None:
+    """Mark a record (a pupil, a contact) confidential to named people, or open it again.
+
+    The person marking it is always among those named, so nobody locks themselves out.
+    """
+    people = set(people) | {by} if confidential else set()
+    before = {
+        "confidential": record.is_confidential,
+        "people": _names(record.confidential_to.all()),
+    }
+    record.is_confidential = confidential
+    record.save(update_fields=["is_confidential"])
+    record.confidential_to.set(people)
+    log.change(
+        by,
+        "record.confidentiality_changed",
+        record,
+        pupil=record if isinstance(record, Pupil) else None,
+        before=before,
+        after={"confidential": confidential, "people": _names(people)},
+    )
+
+
+@transaction.atomic
+def set_shares_with_parents(pupil: Pupil, *, shares: bool, by) -> None:
+    before = {"shares_with_parents": pupil.shares_with_parents}
+    pupil.shares_with_parents = shares
+    pupil.save(update_fields=["shares_with_parents"])
+    log.change(
+        by,
+        "pupil.sharing_changed",
+        pupil,
+        pupil=pupil,
+        before=before,
+        after={"shares_with_parents": shares},
+    )
+
+
+@transaction.atomic
+def grant_access(pupil: Pupil, *, person, reason: str, ends: dt.date, by):
+    """Time-limited access to this pupil for an invited professional or a governors' panel."""
+    grant = PupilGrant.objects.create(
+        user=person,
+        school=pupil.school,
+        reason=reason,
+        granted_by=by,
+        starts=timezone.localdate(),
+        ends=ends,
+    )
+    grant.pupils.add(pupil)
+    log.change(
+        by,
+        "pupil.access_granted",
+        grant,
+        pupil=pupil,
+        after={"person": person.username, "reason": reason, "ends": ends},
+    )
+    return grant
+
+
+@transaction.atomic
+def end_access(grant, pupil: Pupil, *, by) -> None:
+    before = {"person": grant.user.username, "ends": grant.ends}
+    grant.pupils.remove(pupil)
+    log.change(by, "pupil.access_ended", grant, pupil=pupil, before=before)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.pupil_list, name="list"),
     path("<uuid:public_id>/", views.pupil_detail, name="detail"),
     path("<uuid:public_id>/register/", views.register_change, name="register_change"),
+    path("<uuid:public_id>/access/", views.record_access, name="access"),
 ]

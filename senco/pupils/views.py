@@ -1,16 +1,25 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from senco import access
+from senco.accounts.models import PupilGrant
 from senco.audit import log
 from senco.pupils import services
-from senco.pupils.forms import PupilSearchForm, RegisterChangeForm
-from senco.schools.calendar import academic_year_start
+from senco.pupils.forms import (
+    ConfidentialForm,
+    GrantForm,
+    PupilSearchForm,
+    RegisterChangeForm,
+    SharingForm,
+)
+from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
 from senco.schools.models import TeachingGroup
 
 
@@ -89,7 +98,11 @@ def pupil_detail(request, public_id):
         "can_change_register": access.can(request.user, "register.change", school),
     }
     if context["see_contacts"]:
-        context["contacts"] = pupil.contact_links.select_related("contact")
+        context["contacts"] = pupil.contact_links.select_related("contact").filter(
+            contact__in=access.contacts_visible_to(request.user, pupil)
+        )
+        context["may_invite"] = access.can(request.user, "accounts.invite", school)
+    context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", school)
     return render(request, "pupils/detail.html", context)
 
 
@@ -122,3 +135,82 @@ def register_change(request, public_id):
         else:
             return redirect("pupils:detail", public_id=pupil.public_id)
     return render(request, "pupils/register_change.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_access(request, public_id):
+    """Who may see this record: confidentiality, time-limited grants, a young person's choice."""
+    pupil = access.get_pupil(request.user, public_id)
+    access.require(request.user, "pupil.mark_confidential", pupil)
+    step = request.POST.get("step") if request.method == "POST" else None
+    forms = _access_forms(request, pupil, step)
+    if step in forms:
+        access.require(request.user, ACCESS_STEPS[step], pupil)
+        if forms[step].is_valid():
+            _apply_access_step(pupil, step, forms[step].cleaned_data, request.user)
+            return redirect("pupils:access", public_id=pupil.public_id)
+    elif step == "end_grant":
+        access.require(request.user, "pupil.grant", pupil)
+        grant = get_object_or_404(
+            PupilGrant, public_id=_uuid_or_none(request.POST.get("grant")), pupils=pupil
+        )
+        services.end_access(grant, pupil, by=request.user)
+        return redirect("pupils:access", public_id=pupil.public_id)
+    today = access.today()
+    context = {
+        "pupil": pupil,
+        "forms": forms,
+        "may_grant": access.can(request.user, "pupil.grant", pupil),
+        "may_share": access.can(request.user, "pupil.share_with_parents", pupil),
+        "grants": PupilGrant.objects.filter(pupils=pupil, ends__gte=today).select_related("user"),
+        "past_school_age": pupil.date_of_birth <= past_compulsory_school_age_if_born_by(today),
+    }
+    return render(request, "pupils/access.html", context)
+
+
+ACCESS_STEPS = {
+    "confidential": "pupil.mark_confidential",
+    "grant": "pupil.grant",
+    "sharing": "pupil.share_with_parents",
+}
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _access_forms(request, pupil, step) -> dict:
+    """The page's three forms; only the one submitted is bound to the request."""
+
+    def data(name):
+        return request.POST if step == name else None
+
+    school = pupil.school
+    return {
+        "confidential": ConfidentialForm(
+            data("confidential"),
+            initial={"confidential": pupil.is_confidential, "people": pupil.confidential_to.all()},
+            staff=access.staff_of(school).exclude(pk=request.user.pk),
+        ),
+        "grant": GrantForm(
+            data("grant"), people=access.grantable_people(school), today=access.today()
+        ),
+        "sharing": SharingForm(data("sharing"), initial={"shares": pupil.shares_with_parents}),
+    }
+
+
+def _apply_access_step(pupil, step: str, data: dict, by) -> None:
+    if step == "confidential":
+        services.set_confidential(
+            pupil, confidential=data["confidential"], people=data["people"], by=by
+        )
+    elif step == "grant":
+        services.grant_access(
+            pupil, person=data["person"], reason=data["reason"], ends=data["ends"], by=by
+        )
+    else:
+        services.set_shares_with_parents(pupil, shares=data["shares"], by=by)
