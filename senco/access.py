@@ -255,6 +255,11 @@ def get_contact(user, public_id) -> Contact:
     return contact
 
 
+def grants_on(pupil: Pupil) -> QuerySet:
+    """The time-limited grants in force that name this (visible) pupil."""
+    return PupilGrant.objects.filter(pupils=pupil, ends__gte=today()).select_related("user")
+
+
 def staff_of(school: School) -> QuerySet:
     """Accounts holding a staff role in the school today: who a record can be confidential to."""
     return _members(school, STAFF_ROLES)

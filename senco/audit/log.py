@@ -4,9 +4,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
-from senco.audit.models import AuditEntry
+from senco.audit.models import AuditEntry, AuditPupil
 
 ACTIONS = {
     "pupil.viewed": "Read a pupil's record",
@@ -33,6 +33,7 @@ ACTIONS = {
     "account.invitation_withdrawn": "Withdrew an invitation",
     "account.role_granted": "Granted a role",
     "account.role_ended": "Ended a role",
+    "audit.viewed": "Read the audit log",
 }
 MASKED = {"password", "secret", "token", "key"}
 
@@ -100,18 +101,23 @@ def change(
     return entry
 
 
-def read(user, action: str, pupil) -> AuditEntry:
-    entry = _entry(AuditEntry.Kind.READ, action, user, pupil=pupil)
+def read(user, action: str, pupil=None, *, school=None, detail: str = "") -> AuditEntry:
+    """A read of one pupil's record, or of a page about the school (the audit log itself)."""
+    entry = _entry(
+        AuditEntry.Kind.READ, action, user, school=school, pupil=pupil, object_label=detail[:200]
+    )
     entry.save()
     return entry
 
 
 def read_list(user, action: str, school, pupils: Iterable) -> AuditEntry:
-    """One entry for a list page or export, naming every pupil it showed."""
-    entry = _entry(
-        AuditEntry.Kind.READ, action, user, school=school, pupil_ids=[p.pk for p in pupils]
-    )
-    entry.save()
+    """One entry for a list page or export, naming every pupil it showed: in its `pupil_ids`,
+    and in one AuditPupil row each (written in bulk) so the log can be filtered by pupil."""
+    pupil_ids = [p.pk for p in pupils]
+    with transaction.atomic():
+        entry = _entry(AuditEntry.Kind.READ, action, user, school=school, pupil_ids=pupil_ids)
+        entry.save()
+        AuditPupil.objects.bulk_create(AuditPupil(entry=entry, pupil_id=pk) for pk in pupil_ids)
     return entry
 
 

@@ -1,5 +1,7 @@
 """The audit log: append-only; no foreign key cascades into it (DESIGN.md, "The audit log")."""
 
+from typing import Any
+
 from django.db import models
 
 
@@ -50,10 +52,44 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["pupil_id", "-at"]),
             models.Index(fields=["actor_id", "-at"]),
+            models.Index(fields=["school_id", "-at"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """For a change: each field whose value differs, with its value before and after."""
+        before, after = self.changes.get("before", {}), self.changes.get("after", {})
+        return [
+            (name, before.get(name), after.get(name))
+            for name in dict.fromkeys([*before, *after])
+            if before.get(name) != after.get(name)
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
+
+
+class AuditPupil(models.Model):
+    """A pupil a list read named, one row each, written with the entry: the log filters by
+    pupil through this indexed table on both databases (SQLite has no JSON `contains`)."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="named_pupils")
+    pupil_id = models.BigIntegerField()
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["pupil_id", "entry"])]
+
+    def __str__(self) -> str:
+        return f"pupil {self.pupil_id} in entry {self.entry_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

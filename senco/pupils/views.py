@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from senco import access
-from senco.accounts.models import PupilGrant
 from senco.audit import log
 from senco.pupils import services
 from senco.pupils.forms import (
@@ -153,7 +152,7 @@ def record_access(request, public_id):
     elif step == "end_grant":
         access.require(request.user, "pupil.grant", pupil)
         grant = get_object_or_404(
-            PupilGrant, public_id=_uuid_or_none(request.POST.get("grant")), pupils=pupil
+            access.grants_on(pupil), public_id=_uuid_or_none(request.POST.get("grant"))
         )
         services.end_access(grant, pupil, by=request.user)
         return redirect("pupils:access", public_id=pupil.public_id)
@@ -163,7 +162,7 @@ def record_access(request, public_id):
         "forms": forms,
         "may_grant": access.can(request.user, "pupil.grant", pupil),
         "may_share": access.can(request.user, "pupil.share_with_parents", pupil),
-        "grants": PupilGrant.objects.filter(pupils=pupil, ends__gte=today).select_related("user"),
+        "grants": access.grants_on(pupil),
         "past_school_age": pupil.date_of_birth <= past_compulsory_school_age_if_born_by(today),
     }
     return render(request, "pupils/access.html", context)

@@ -1,0 +1,84 @@
+import datetime as dt
+import uuid
+
+from django import forms
+
+from senco.audit import log
+from senco.audit.models import AuditEntry
+from senco.pupils.forms import DATE_FORMATS, DateInput
+
+NO_PUPIL = "No pupil with that UPN in this school. Give a whole UPN, such as A123456789012."
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every one may be left empty. The pupil is looked up only among
+    the pupils the viewer may see (`pupils`, from access.pupils_visible_to)."""
+
+    pupil = forms.CharField(
+        label="Pupil",
+        required=False,
+        max_length=40,
+        help_text="Their UPN. Entries about the pupil and lists that showed them.",
+    )
+    person = forms.CharField(
+        label="Person", required=False, max_length=150, help_text="Their user name."
+    )
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *sorted(log.ACTIONS.items(), key=lambda item: item[1])],
+    )
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "Any kind"), *AuditEntry.Kind.choices]
+    )
+    starts = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="For example 1/9/2026.",
+    )
+    ends = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text="For example 24/11/2026.",
+    )
+
+    def __init__(self, *args, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pupils = pupils
+
+    def clean_pupil(self):
+        given = self.cleaned_data["pupil"].strip()
+        if not given:
+            return None
+        try:
+            rule = {"public_id": uuid.UUID(given)}
+        except ValueError:
+            rule = {"upn": given.upper()}
+        pupil = self.pupils.filter(**rule).first()
+        if pupil is None:
+            raise forms.ValidationError(NO_PUPIL)
+        return pupil
+
+    def clean_person(self):
+        return self.cleaned_data["person"].strip()
+
+    def clean(self):
+        data = super().clean() or {}
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts and ends and starts > ends:
+            self.add_error("ends", "The end date is before the start date: give a later one.")
+        return data
+
+    def described(self) -> str:
+        """The filters used, in words, for the audit entry that records this reading."""
+        data = self.cleaned_data
+        parts = [
+            f"{name} {value.isoformat() if isinstance(value, dt.date) else value}"
+            for name, value in data.items()
+            if value and name != "pupil"
+        ]
+        return "Filters: " + ", ".join(parts) if parts else "No filters"
