@@ -14,6 +14,7 @@ ACTIONS = {
     "pupil.refused": "Asked for a pupil record they may not see",
     "register.status_changed": "Changed SEN status and needs",
     "school.refused": "Asked for a school they hold no role in",
+    "school.sign_in_changed": "Switched sign-in with a school account on or off",
     "record.confidentiality_changed": "Changed who may see a confidential record",
     "pupil.sharing_changed": "Recorded whether a young person shares their record with parents",
     "pupil.access_granted": "Gave a person time-limited access to a pupil",
@@ -77,6 +78,10 @@ def _entry(kind: str, action: str, user, school=None, pupil=None, **fields) -> A
     )
 
 
+def _school_of(obj: models.Model):
+    return obj if obj._meta.label == "schools.School" else getattr(obj, "school", None)
+
+
 def change(
     user,
     action: str,
@@ -91,7 +96,7 @@ def change(
         action,
         user,
         pupil=pupil,
-        school=getattr(obj, "school", None) if pupil is None else None,
+        school=_school_of(obj) if pupil is None else None,
         object_type=obj._meta.label,
         object_id=obj.pk,
         object_label=str(obj)[:200],

@@ -64,7 +64,7 @@ class ConfidentialForm(forms.Form):
     confidential = forms.BooleanField(
         label="Only the people ticked below may see this record", required=False
     )
-    people = forms.ModelMultipleChoiceField(
+    people: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Who may see it",
         queryset=None,
         required=False,
@@ -85,7 +85,7 @@ class ConfidentialForm(forms.Form):
 
 
 class GrantForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Person",
         queryset=None,
         empty_label="Choose a person",

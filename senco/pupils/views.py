@@ -102,6 +102,7 @@ def pupil_detail(request, public_id):
         )
         context["may_invite"] = access.can(request.user, "accounts.invite", school)
     context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", school)
+    context["may_view_audit"] = access.can(request.user, "audit.view", pupil)
     return render(request, "pupils/detail.html", context)
 
 
@@ -142,7 +143,7 @@ def record_access(request, public_id):
     """Who may see this record: confidentiality, time-limited grants, a young person's choice."""
     pupil = access.get_pupil(request.user, public_id)
     access.require(request.user, "pupil.mark_confidential", pupil)
-    step = request.POST.get("step") if request.method == "POST" else None
+    step = request.POST.get("step", "") if request.method == "POST" else ""
     forms = _access_forms(request, pupil, step)
     if step in forms:
         access.require(request.user, ACCESS_STEPS[step], pupil)
