@@ -1,5 +1,7 @@
 """The records the permission matrix and page tests ask for, chosen by relationship."""
 
+import datetime as dt
+
 from senco import access
 from senco.accounts.models import Invitation, User
 from senco.pupils.models import Contact, Pupil
@@ -51,3 +53,7 @@ def contact_without_account() -> Contact:
     contact.email = "carer@demo.example.org"
     contact.save(update_fields=["email"])
     return contact
+
+
+def in_days(days: int) -> dt.date:
+    return access.today() + dt.timedelta(days=days)
