@@ -453,7 +453,7 @@ def _access_examples(school: School, users: dict[str, User], password: str, toda
     register = Pupil.objects.filter(school=school, left_on__isnull=True, sen_provision="K")
     parents_children = PupilContact.objects.filter(contact__user__isnull=False).values("pupil")
     register = register.exclude(pk__in=parents_children).order_by("pk")
-    ep = _user("ep", "Eleanor", "Psychologist", password)
+    ep = users["ep"] = _user("ep", "Eleanor", "Psychologist", password)
     Membership.objects.create(
         user=ep, school=school, role=Role.EXTERNAL, ends=today + dt.timedelta(days=90)
     )
