@@ -161,3 +161,13 @@ def test_every_sign_in_is_in_the_audit_log(client):
     sign_in(client, "parent")
     entry = AuditEntry.objects.filter(action="signin.succeeded").latest("id")
     assert entry.actor_label == "parent" and entry.kind == "account"
+
+
+def test_ten_wrong_second_step_codes_lock_the_second_step(client, with_totp):
+    secret = with_totp("senco")
+    sign_in(client, "senco")
+    for _ in range(10):
+        client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    locked = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
+    assert b"Too many failed login attempts" in locked.content
+    assert client.get("/").status_code == 302
