@@ -30,7 +30,7 @@ def unique_username(email: str) -> str:
 
 @transaction.atomic
 def invite(
-    by: User,
+    by: User | None,
     *,
     school,
     role: str,
@@ -39,6 +39,7 @@ def invite(
     email: str,
     ends: dt.date | None = None,
     contact=None,
+    send: bool = True,
 ) -> Invitation | None:
     """Give the person the role; a new person gets an account, unusable until they accept the
     invitation link sent to them. Someone who already signs in just gains the role."""
@@ -67,21 +68,37 @@ def invite(
         contact.save(update_fields=["user"])
     if user.is_active:
         return None
-    return _send_invitation(by, user, membership)
+    return _send_invitation(by, user, membership, send=send)
 
 
-def _send_invitation(by: User, user: User, membership: Membership | None) -> Invitation:
+def new_token(invitation: Invitation) -> str:
+    """A fresh token for the invitation: any link sent before stops working."""
     token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    invitation.save(update_fields=["token_hash"])
+    return token
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
+
+
+def _send_invitation(
+    by: User | None, user: User, membership: Membership | None, send: bool = True
+) -> Invitation:
+    """Make the invitation and, after the transaction commits, email its link."""
     invitation = Invitation.objects.create(
         user=user,
         membership=membership,
-        token_hash=token_hash(token),
+        token_hash=token_hash(secrets.token_urlsafe(32)),
         invited_by=by,
         expires_at=timezone.now() + dt.timedelta(days=settings.SENCO_INVITATION_DAYS),
     )
+    token = new_token(invitation)
     log.change(by, "account.invited", invitation, after={"user": user.username})
-    link = settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
-    context = {"user": user, "link": link, "invitation": invitation, "invited_by": by}
+    if not send:
+        return invitation
+    context = {"user": user, "link": invitation_link(token), "invitation": invitation, "by": by}
     transaction.on_commit(
         lambda: send_mail(
             "OpenSENCO: your invitation",

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -160,3 +161,27 @@ def test_a_withdrawn_invitation_can_be_sent_again(django_capture_on_commit_callb
         senco.post(f"/accounts/invitations/{invitation.public_id}/", {"action": "send_again"})
     assert mail.outbox[-1].to == [invitation.user.email]
     assert "2" in senco.get("/accounts/invitations/").content.decode()
+
+
+def test_the_first_administrator_is_invited_from_the_command_line(capsys):
+    call_command(
+        "invite", "--school", "990000", "--role", "admin", "--email", "it@school.example",
+        "--first-name", "Ada", "--last-name", "Admin",
+    )  # fmt: skip
+    link = capsys.readouterr().out.split()[-1]
+    assert mail.outbox == []
+    password = "ada-admin-long-password"
+    response = Client().post(path_of(link), {"new_password1": password, "new_password2": password})
+    assert response["Location"] == "/accounts/2fa/"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--school", "999999", "--email", "a@b.example"], "No school has the URN"),
+        (["--school", "990000", "--email", "not-email"], "is not an email address"),
+    ],
+)
+def test_the_invite_command_refuses_bad_input(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("invite", *args, "--role", "admin", "--first-name", "A", "--last-name", "B")
