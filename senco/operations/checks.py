@@ -108,3 +108,18 @@ def check_backup_key_apart(app_configs: Any, **kwargs: Any) -> list[CheckMessage
             id="senco.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_email_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.EMAIL_HOST:
+        return []
+    return [
+        Warning(
+            "No mail server is set: invitations and password resets are written to files in "
+            f"{settings.EMAIL_FILE_PATH} instead of being sent.",
+            hint="Set SENCO_EMAIL_HOST (and SENCO_EMAIL_USER, SENCO_EMAIL_PASSWORD, "
+            "SENCO_EMAIL_TLS) to the school's mail server.",
+            id="senco.W002",
+        )
+    ]

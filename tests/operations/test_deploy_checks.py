@@ -51,13 +51,14 @@ def test_unsafe_settings_are_each_reported_with_a_hint(server):
         STATIC_ROOT=data / "static",
         MEDIA_ROOT=data / "static" / "uploads",
         SENCO_BACKUP_KEY_FILE=key_file,
+        EMAIL_HOST="",
     )
 
     with unsafe, pytest.raises(SystemCheckError) as raised:
         call_command("check", deploy=True)
 
     report = str(raised.value)
-    for check_id in [*OUR_IDS, "senco.W001"]:
+    for check_id in [*OUR_IDS, "senco.W001", "senco.W002"]:
         assert check_id in report
     assert f"HINT: Run: chmod 600 {server['database']}" in report
 
@@ -73,6 +74,7 @@ def test_a_safe_server_passes_the_project_checks(server):
         STATIC_ROOT=data / "static",
         MEDIA_ROOT=data / "uploads",
         SENCO_BACKUP_KEY_FILE=make_file(data / "backup.key", 0o600),
+        EMAIL_HOST="mail.school.example",
     )
 
     with safe:
