@@ -79,6 +79,8 @@ def main(scale: str) -> None:
         "home /": "/",
         "/pupils/?q=": f"/pupils/?q={pupil.legal_last_name[:3]}",
         "/pupils/<id>/": f"/pupils/{pupil.public_id}/",
+        "/audit/": "/audit/",
+        "/audit/?pupil=": f"/audit/?pupil={pupil.upn}",
         "floor": f"/bench/floor/{pupil.public_id}/",
     }
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):

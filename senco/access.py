@@ -255,6 +255,15 @@ def get_contact(user, public_id) -> Contact:
     return contact
 
 
+def confidential_from(user, pupil_ids: Iterable[int]) -> set[int]:
+    """Which of these pupils are confidential records the user is not named on: the audit log
+    shows what was done, but not whose record it was."""
+    hidden = Pupil.objects.filter(pk__in=list(pupil_ids), is_confidential=True).exclude(
+        confidential_to=user
+    )
+    return set(hidden.values_list("pk", flat=True))
+
+
 def grants_on(pupil: Pupil) -> QuerySet:
     """The time-limited grants in force that name this (visible) pupil."""
     return PupilGrant.objects.filter(pupils=pupil, ends__gte=today()).select_related("user")
@@ -320,6 +329,15 @@ def require(user, action: str, obj) -> None:
     if not can(user, action, obj):
         log.refused(user, "pupil.refused", school=school_of(obj), detail=action)
         raise PermissionDenied(NOT_VISIBLE)
+
+
+def current_school(request, action: str) -> School:
+    """The school the request works in, where the user may do `action`; 404 or 403 otherwise."""
+    school = getattr(request, "school", None)
+    if school is None:
+        raise Http404(NOT_VISIBLE)
+    require(request.user, action, school)
+    return school
 
 
 def home_kind(roles: Iterable[str]) -> str:

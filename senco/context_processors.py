@@ -14,6 +14,8 @@ def navigation(request):
         nav.append(("Pupils", "pupils:list"))
     if access.can(request.user, "accounts.invite", school):
         nav.append(("Invitations", "invitation_list"))
+    if access.can(request.user, "audit.view", school):
+        nav.append(("Audit log", "audit:log"))
     return {
         "nav": nav,
         "schools": access.schools_for(request.user),

@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "senco.context_processors.navigation",
             ],
+            "builtins": ["senco.paging"],
         },
     },
 ]

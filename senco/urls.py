@@ -8,6 +8,7 @@ urlpatterns = [
     path("school/", views.switch_school, name="switch_school"),
     path("accounts/", include("senco.accounts.urls")),
     path("pupils/", include("senco.pupils.urls")),
+    path("audit/", include("senco.audit.urls")),
 ]
 
 handler404 = "senco.errors.not_found"

@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("pupils:access", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "child", "GET"): answers(404, senco=200, head=200, parent=403),
     ("pupils:access", "elsewhere", "GET"): answers(404, other_senco=200),
+    # Each school's SENCO and head read its own log (other_senco: the second school's).
+    ("audit:log", "", "GET"): answers(403, senco=200, head=200, other_senco=200),
 }
 
 MISSING = "00000000-0000-4000-8000-000000000000"

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -29,10 +28,7 @@ def _school_invitations(school):
 
 @login_required
 def invitation_list(request):
-    school = request.school
-    if school is None:
-        raise Http404(access.NOT_VISIBLE)
-    access.require(request.user, "accounts.invite", school)
+    school = access.current_school(request, "accounts.invite")
     page = Paginator(_school_invitations(school), settings.SENCO_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -43,10 +39,7 @@ def invitation_list(request):
 
 @login_required
 def invite(request):
-    school = request.school
-    if school is None:
-        raise Http404(access.NOT_VISIBLE)
-    access.require(request.user, "accounts.invite", school)
+    school = access.current_school(request, "accounts.invite")
     roles = access.grantable_roles(request.user, school)
     form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST":
@@ -92,10 +85,7 @@ def invite_parent(request, public_id):
 @login_required
 @require_POST
 def change_invitation(request, public_id):
-    school = request.school
-    if school is None:
-        raise Http404(access.NOT_VISIBLE)
-    access.require(request.user, "accounts.invite", school)
+    school = access.current_school(request, "accounts.invite")
     invitation = get_object_or_404(_school_invitations(school), public_id=public_id)
     if request.POST.get("action") == "send_again":
         services.send_again(request.user, invitation)

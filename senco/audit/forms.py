@@ -7,6 +7,9 @@ from senco.audit import log
 from senco.audit.models import AuditEntry
 from senco.pupils.forms import DATE_FORMATS, DateInput
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+# The filters an audit.viewed entry describes in words (the pupil is its pupil_id).
+DESCRIBED = {"person": "person", "action": "action", "kind": "kind", "starts": "from", "ends": "to"}
 NO_PUPIL = "No pupil with that UPN in this school. Give a whole UPN, such as A123456789012."
 
 
@@ -26,7 +29,10 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="Action",
         required=False,
-        choices=[("", "Any action"), *sorted(log.ACTIONS.items(), key=lambda item: item[1])],
+        choices=[
+            ("", "Any action"),
+            *((name, f"{label} ({name})") for name, label in log.ACTIONS.items()),
+        ],
     )
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *AuditEntry.Kind.choices]
@@ -66,6 +72,18 @@ class AuditFilterForm(forms.Form):
     def clean_person(self):
         return self.cleaned_data["person"].strip()
 
+    def _in_range(self, name: str) -> dt.date | None:
+        day = self.cleaned_data[name]
+        if day and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError("Give a date from 1/1/2000 to 31/12/2099.")
+        return day
+
+    def clean_starts(self):
+        return self._in_range("starts")
+
+    def clean_ends(self):
+        return self._in_range("ends")
+
     def clean(self):
         data = super().clean() or {}
         starts, ends = data.get("starts"), data.get("ends")
@@ -75,10 +93,9 @@ class AuditFilterForm(forms.Form):
 
     def described(self) -> str:
         """The filters used, in words, for the audit entry that records this reading."""
-        data = self.cleaned_data
         parts = [
-            f"{name} {value.isoformat() if isinstance(value, dt.date) else value}"
-            for name, value in data.items()
-            if value and name != "pupil"
+            f"{words} {value.isoformat() if isinstance(value, dt.date) else value}"
+            for name, words in DESCRIBED.items()
+            if (value := self.cleaned_data.get(name))
         ]
         return "Filters: " + ", ".join(parts) if parts else "No filters"

@@ -20,7 +20,24 @@ class AuditQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
 
 
-class AuditEntry(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once: saving again or deleting raises, one row or many."""
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
+
+
+class AuditEntry(AppendOnly):
     class Kind(models.TextChoices):
         CHANGE = "change", "Change"
         READ = "read", "Read"
@@ -44,8 +61,6 @@ class AuditEntry(models.Model):
     )
     address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
@@ -67,34 +82,16 @@ class AuditEntry(models.Model):
             if before.get(name) != after.get(name)
         ]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
-
-
-class AuditPupil(models.Model):
+class AuditPupil(AppendOnly):
     """A pupil a list read named, one row each, written with the entry: the log filters by
     pupil through this indexed table on both databases (SQLite has no JSON `contains`)."""
 
     entry = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="named_pupils")
     pupil_id = models.BigIntegerField()
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         indexes = [models.Index(fields=["pupil_id", "entry"])]
 
     def __str__(self) -> str:
         return f"pupil {self.pupil_id} in entry {self.entry_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be deleted (only the retention purge may).")
