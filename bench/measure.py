@@ -15,11 +15,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "senco.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from senco.accounts.models import User  # noqa: E402
+from senco.audit.models import AuditEntry, AuditPupil  # noqa: E402
 from senco.demo import builder  # noqa: E402
 from senco.pupils.models import Pupil  # noqa: E402
 
@@ -30,6 +31,8 @@ SCALES = {
     ),
 }
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
+# A year of a busy school's audit log: record reads and list reads naming pupils.
+AUDIT_HISTORY = int(os.environ.get("BENCH_AUDIT_ENTRIES", "200000"))
 
 
 def ensure_built(scale: str) -> float:
@@ -45,7 +48,42 @@ def ensure_built(scale: str) -> float:
     started = time.perf_counter()
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         builder.build(options)
+        add_audit_history(User.objects.get(username="senco").memberships.get().school)
     return time.perf_counter() - started
+
+
+def add_audit_history(school) -> None:
+    """Bulk-write a year of reads in the measured school, every tenth a list of 20 pupils."""
+    pupils = list(Pupil.objects.filter(school=school).values_list("pk", flat=True))
+    actors = list(User.objects.filter(is_demo=True).values_list("pk", "username"))
+    batch: list[AuditEntry] = []
+    for i in range(AUDIT_HISTORY):
+        actor_id, actor_label = actors[i % len(actors)]
+        listed = [pupils[(i + k) % len(pupils)] for k in range(20)] if i % 10 == 0 else []
+        batch.append(
+            AuditEntry(
+                kind=AuditEntry.Kind.READ,
+                action="pupil.listed" if listed else "pupil.viewed",
+                actor_id=actor_id,
+                actor_label=actor_label,
+                school_id=school.pk,
+                pupil_id=None if listed else pupils[i % len(pupils)],
+                pupil_label="" if listed else f"Pupil {i % len(pupils)}",
+                pupil_ids=listed,
+            )
+        )
+        if len(batch) == 5000:
+            _write(batch)
+            batch = []
+    _write(batch)
+
+
+def _write(entries: list) -> None:
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create(entries)
+        AuditPupil.objects.bulk_create(
+            AuditPupil(entry=e, pupil_id=p) for e in entries for p in e.pupil_ids
+        )
 
 
 def measure(client: Client, url: str) -> dict:
@@ -73,20 +111,31 @@ def main(scale: str) -> None:
     school = senco.memberships.get().school
     pupil = Pupil.objects.filter(school=school, sen_provision="E", left_on__isnull=True).first()
     assert pupil is not None
-    client = Client()
-    client.force_login(senco)
-    pages = {
-        "home /": "/",
-        "/pupils/?q=": f"/pupils/?q={pupil.legal_last_name[:3]}",
-        "/pupils/<id>/": f"/pupils/{pupil.public_id}/",
-        "/audit/": "/audit/",
-        "/audit/?pupil=": f"/audit/?pupil={pupil.upn}",
-        "floor": f"/bench/floor/{pupil.public_id}/",
-    }
+    child = Pupil.objects.filter(contact_links__contact__user__username="parent").first()
+    assert child is not None
+    pages = [
+        ("senco", "home /", "/"),
+        ("senco", "/pupils/?q=", f"/pupils/?q={pupil.legal_last_name[:3]}"),
+        ("senco", "/pupils/<id>/", f"/pupils/{pupil.public_id}/"),
+        ("senco", "/pupils/<id>/access/", f"/pupils/{pupil.public_id}/access/"),
+        ("senco", "/audit/", "/audit/"),
+        ("senco", "/audit/?pupil=", f"/audit/?pupil={pupil.upn}"),
+        ("senco", "/accounts/invitations/", "/accounts/invitations/"),
+        ("teacher", "teacher /pupils/", "/pupils/"),
+        ("parent", "parent home /", "/"),
+        ("parent", "parent /pupils/<id>/", f"/pupils/{child.public_id}/"),
+        ("governor", "governor home /", "/"),
+        ("ep", "ep /pupils/", "/pupils/"),
+        ("senco", "floor", f"/bench/floor/{pupil.public_id}/"),
+    ]
+    clients: dict[str, Client] = {}
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
-        for page, url in pages.items():
+        for who, page, url in pages:
+            if who not in clients:
+                clients[who] = Client()
+                clients[who].force_login(User.objects.get(username=who))
             row = {"scale": scale, "page": page, "built_s": round(built_seconds, 1)}
-            row.update(measure(client, url))
+            row.update(measure(clients[who], url))
             row["pupils"] = Pupil.objects.count()
             print(json.dumps(row), flush=True)
 

@@ -56,13 +56,13 @@ def run(database: str, scale: str, rebuild: bool) -> list[dict]:
 
 def table(rows: list[dict]) -> None:
     header = (
-        f"{'database':9} {'scale':6} {'page':15} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+        f"{'database':9} {'scale':6} {'page':26} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['database']:9} {r['scale']:6} {r['page']:15} {r['median_ms']:>10} "
+            f"{r['database']:9} {r['scale']:6} {r['page']:26} {r['median_ms']:>10} "
             f"{r['p95_ms']:>8} {r['queries']:>8}"
         )
 
@@ -77,7 +77,7 @@ def ratios(rows: list[dict]) -> None:
         school = index[(database, "school", page)]
         floor = index[(database, "trust", "floor")]
         print(
-            f"{database:9} {page:15} trust/school {r['median_ms'] / school['median_ms']:.2f}x, "
+            f"{database:9} {page:26} trust/school {r['median_ms'] / school['median_ms']:.2f}x, "
             f"trust/floor {r['median_ms'] / floor['median_ms']:.2f}x, "
             f"queries {school['queries']} -> {r['queries']}"
         )
