@@ -250,7 +250,12 @@ def get_contact(user, public_id) -> Contact:
         or not can(user, "pupil.contacts", pupil)
         or not _without_confidential(user, Contact.objects.filter(pk=contact.pk)).exists()
     ):
-        log.refused(user, "pupil.refused", detail=f"contact {public_id}")
+        log.refused(
+            user,
+            "pupil.refused",
+            school=contact.school if contact else None,
+            detail=f"contact {public_id}",
+        )
         raise Http404(NOT_VISIBLE)
     return contact
 
@@ -274,9 +279,11 @@ def staff_of(school: School) -> QuerySet:
     return _members(school, STAFF_ROLES)
 
 
-def grantable_people(school: School) -> QuerySet:
-    """Accounts that see named pupils only through a grant: professionals, governors, trust."""
-    return _members(school, GRANTED_ROLES)
+def grantable_people(user, school: School) -> QuerySet:
+    """Who the user may give time-limited access to: invited professionals; and, for the head
+    only, governors (for a panel) and trust SEND leads."""
+    roles = GRANTED_ROLES if Role.HEAD in roles_in(user, school) else {Role.EXTERNAL}
+    return _members(school, roles)
 
 
 def _members(school: School, roles: set[str]) -> QuerySet:
@@ -298,19 +305,40 @@ SUPPRESSED = None
 def counts(user, school: School, by: Sequence[str], pupils: QuerySet | None = None) -> list[dict]:
     """Counts of pupils on roll grouped by fields, for anyone with `school.aggregates`.
 
-    A cross-tabulation (two fields or more) can single a child out, so its cells below the
-    SENCO_SUPPRESS_BELOW setting are replaced by None ("fewer than N"); plain totals by one
-    field stay visible, or a one-form-entry primary's report would be blank.
+    A cross-tabulation (two fields or more) can single a child out, so its small cells are
+    suppressed (None, "fewer than N"; see `suppress`). Plain totals by one field stay visible,
+    or a one-form-entry primary's report would be blank.
     """
     require(user, "school.aggregates", school)
     base = pupils if pupils is not None else Pupil.objects.filter(school=school).on_roll()
     rows = list(base.values(*by).annotate(pupils=Count("pk")).order_by(*by))
-    if len(by) >= 2:
-        below = settings.SENCO_SUPPRESS_BELOW
-        for row in rows:
-            if 0 < row["pupils"] < below:
-                row["pupils"] = SUPPRESSED
-    return rows
+    return suppress(rows, by) if len(by) >= 2 else rows
+
+
+def suppress(rows: list[dict], by: Sequence[str]) -> list[dict]:
+    """The full grid of the first field against the rest, with every cell from 1 to
+    SENCO_SUPPRESS_BELOW - 1 hidden, and then, wherever a row or column has exactly one hidden
+    cell, its next smallest cell too: otherwise the hidden one could be worked out by subtracting
+    the others from a total shown elsewhere."""
+    below = settings.SENCO_SUPPRESS_BELOW
+    found = {(r[by[0]], tuple(r[f] for f in by[1:])): r["pupils"] for r in rows}
+    lines = list(dict.fromkeys(k[0] for k in found))
+    columns = list(dict.fromkeys(k[1] for k in found))
+    grid = {(a, b): found.get((a, b), 0) for a in lines for b in columns}
+    hidden = {cell for cell, n in grid.items() if 0 < n < below}
+    groups = [[(a, b) for b in columns] for a in lines] + [[(a, b) for a in lines] for b in columns]
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            shown = [cell for cell in group if cell not in hidden]
+            if len(group) - len(shown) == 1 and shown:
+                hidden.add(min(shown, key=lambda cell: grid[cell]))
+                changed = True
+    return [
+        {**dict(zip(by, (a, *b), strict=True)), "pupils": None if (a, b) in hidden else n}
+        for (a, b), n in grid.items()
+    ]
 
 
 def school_of(obj) -> School:

@@ -213,6 +213,9 @@ ACCOUNT_RATE_LIMITS = {
     f"{env_int('SENCO_SIGNIN_ATTEMPTS', 10)}/15m/key",
     "login": f"{env_int('SENCO_SIGNIN_ADDRESS_LIMIT', 60)}/m/ip",
 }
+# Behind the TLS proxy every request comes from the proxy: take the client's address from the
+# X-Forwarded-For header the proxy sets, or sign-in limits per address would be one for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("SENCO_TRUSTED_PROXIES", 1 if SECURE_SSL else 0)
 SENCO_REAUTHENTICATION_SECONDS = 10 * 60
 ACCOUNT_REAUTHENTICATION_TIMEOUT = SENCO_REAUTHENTICATION_SECONDS
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "OpenSENCO: "

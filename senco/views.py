@@ -41,9 +41,10 @@ def home(request):
     pupils = access.pupils_visible_to(request.user, school)
     if kind == "sen_lead":
         context["counts"] = _register_counts(pupils)
-        context["missing_need"] = pupils.on_roll().filter(
-            sen_provision__in=census.REGISTER_CODES, primary_need=""
-        )[:10]
+        context["missing_need"] = list(
+            pupils.on_roll().filter(sen_provision__in=census.REGISTER_CODES, primary_need="")[:10]
+        )
+        log.read_list(request.user, "pupil.listed", school, context["missing_need"])
     elif kind in ("staff", "parent"):
         shown = pupils.on_roll().order_by("legal_last_name", "legal_first_name")
         if kind == "staff":

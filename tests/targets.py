@@ -49,7 +49,12 @@ def waiting_invitation() -> Invitation:
 
 def contact_without_account() -> Contact:
     """A parent of `taught_pupil` with an email address and no account yet."""
-    contact = Contact.objects.filter(pupil_links__pupil=taught_pupil(), user__isnull=True)[0]
+    contact = Contact.objects.filter(
+        pupil_links__pupil=taught_pupil(),
+        pupil_links__parental_responsibility=True,
+        pupil_links__court_order=False,
+        user__isnull=True,
+    )[0]
     contact.email = "carer@demo.example.org"
     contact.save(update_fields=["email"])
     return contact

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from senco import access
 from senco.accounts.models import Membership, PupilGrant, Role, User
@@ -223,7 +225,40 @@ def test_cross_tabulated_counts_hide_small_numbers_and_plain_totals_do_not(perso
     assert sum(r["pupils"] for r in totals) == Pupil.objects.filter(school=school).on_roll().count()
     grid = access.counts(governor, school, ["year_group", "sen_provision"])
     assert any(row["pupils"] is None for row in grid)
-    assert all(row["pupils"] is None or row["pupils"] >= 5 for row in grid)
+    assert all(row["pupils"] in (None, 0) or row["pupils"] >= 5 for row in grid)
+
+
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(0, 6), st.sampled_from("KEN")), st.integers(1, 12), max_size=21
+    )
+)
+def test_no_hidden_cell_can_be_worked_out_by_subtraction(cells):
+    rows = [{"year": y, "status": s, "pupils": n} for (y, s), n in sorted(cells.items())]
+    grid = access.suppress(rows, ["year", "status"])
+    for row in grid:
+        if row["pupils"] is not None:
+            assert row["pupils"] == 0 or row["pupils"] >= 5
+            assert row["pupils"] == cells.get((row["year"], row["status"]), 0)
+    for field in ("year", "status"):
+        for value in {r[field] for r in grid}:
+            line = [r for r in grid if r[field] == value]
+            hidden = sum(r["pupils"] is None for r in line)
+            assert hidden != 1 or len(line) == 1, (field, value, line)
+
+
+def test_one_ehc_plan_in_the_school_cannot_be_placed_in_its_year_group():
+    rows = [
+        {"year": 1, "status": "E", "pupils": 1},
+        {"year": 1, "status": "N", "pupils": 30},
+        {"year": 2, "status": "N", "pupils": 30},
+        {"year": 3, "status": "N", "pupils": 30},
+    ]
+    grid = {
+        (r["year"], r["status"]): r["pupils"] for r in access.suppress(rows, ["year", "status"])
+    }
+    assert grid[(1, "E")] is None
+    assert sum(grid[(y, "E")] is None for y in (1, 2, 3)) >= 2
 
 
 def test_a_parent_may_not_ask_for_counts(persona):
@@ -268,3 +303,11 @@ def test_refused_reads_are_in_the_audit_log(client_for):
     client_for("parent").get(f"/pupils/{targets.taught_pupil().public_id}/")
     entry = AuditEntry.objects.filter(action="pupil.refused").latest("id")
     assert entry.actor_label == "parent" and entry.kind == "refused"
+
+
+def test_only_the_head_gives_a_governor_named_access(persona):
+    school = targets.home_school()
+    governor = persona("governor")
+    assert governor in access.grantable_people(persona("head"), school)
+    assert governor not in access.grantable_people(persona("senco"), school)
+    assert persona("ep") in access.grantable_people(persona("senco"), school)

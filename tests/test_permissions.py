@@ -109,6 +109,9 @@ def address(name: str, target: str) -> tuple[str, dict]:
         return reverse(name, kwargs={"public_id": pupil().public_id}), {}
     if target == "missing":
         return reverse(name, kwargs={"public_id": MISSING}), {}
+    if target == "contact":
+        data = {"pupil": str(targets.taught_pupil().public_id)}
+        return reverse(name, kwargs=OTHER_TARGETS[target]()), data
     if target in OTHER_TARGETS:
         return reverse(name, kwargs=OTHER_TARGETS[target]()), {}
     if target == "other_school":

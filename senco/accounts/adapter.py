@@ -10,6 +10,7 @@ import time
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.exceptions import ImmediateHttpResponse, ReauthenticationRequired
+from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -24,6 +25,11 @@ from django.utils import timezone
 from senco.accounts import second_step
 from senco.accounts.models import Membership, User
 from senco.audit import log
+
+
+def client_address(request) -> str | None:
+    """The person's address, through the trusted proxy (ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    return get_client_ip(request) or None
 
 
 def signed_in_recently(request) -> bool:
@@ -59,7 +65,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 None,
                 "signin.locked",
                 detail=credentials.get("username", "")[:150],
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
             )
             raise
 
@@ -117,7 +123,7 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
                 None,
                 "signin.provider_refused",
                 detail=f"{provider_id}: {sociallogin.user.email if sociallogin.user else ''}",
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
             )
             messages.error(request, SCHOOL_SIGN_IN_REFUSED)
             raise ImmediateHttpResponse(redirect(settings.LOGIN_URL))
@@ -125,7 +131,9 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
             sociallogin.connect(request, user)
 
     def _member_by_email(self, sociallogin) -> User | None:
-        verified = [a.email for a in sociallogin.email_addresses if a.verified]
+        app = sociallogin.account.get_provider().app
+        trusted = bool(app and (app.settings or {}).get("senco_trust_emails"))
+        verified = [a.email for a in sociallogin.email_addresses if a.verified or trusted]
         if not verified:
             return None
         matches = list(User.objects.filter(email__iexact=verified[0], is_active=True)[:2])

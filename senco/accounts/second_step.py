@@ -31,9 +31,11 @@ def satisfied(request) -> bool:
     user = request.user
     records = get_authentication_records(request, user)
     passed = any(r.get("method") in SECOND_STEP_METHODS for r in records)
-    # A browser trusted for 30 days skips the step at sign-in, leaving no record of it.
-    ok = passed or not required(user) or Authenticator.objects.filter(user=user).exists()
-    if ok:
+    # A browser trusted for 30 days skips the step at sign-in, leaving no record of it. An
+    # invitation link opens only an account that had none, so one found now was just set up.
+    if passed or Authenticator.objects.filter(user=user).exists():
         session[SATISFIED] = True
         session.pop(ENROLLING, None)
-    return ok
+        return True
+    # Not remembered: a role given later (a parent who becomes staff) must take effect at once.
+    return not required(user)

@@ -4,14 +4,16 @@ import datetime as dt
 import hashlib
 import secrets
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from senco.accounts.models import Invitation, Membership, User
+from senco.accounts.models import Invitation, Membership, Role, User
 from senco.audit import log
 
 
@@ -42,8 +44,20 @@ def invite(
     send: bool = True,
 ) -> Invitation | None:
     """Give the person the role; a new person gets an account, unusable until they accept the
-    invitation link sent to them. Someone who already signs in just gains the role."""
+    invitation link sent to them. Someone who already signs in just gains the role, once they
+    have the second step a staff role needs. A parent is always a new account (see
+    `invite_parent`)."""
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and contact is not None:
+        raise ValidationError(
+            f"{email} already belongs to an account: ask your administrator to check whose it "
+            "is before linking it to this contact."
+        )
+    if user is not None and user.is_active and role != Role.PARENT and not has_second_step(user):
+        raise ValidationError(
+            f"{email} signs in without a second step. They must add one first (Sign-in "
+            "security, at the top of every page) before they can be given a staff role."
+        )
     if user is None:
         user = User(
             username=unique_username(email),
@@ -110,8 +124,17 @@ def _send_invitation(
     return invitation
 
 
+def has_second_step(user: User) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
 @transaction.atomic
 def send_again(by: User, invitation: Invitation) -> Invitation:
+    """A new link for a person who has not joined yet; the old link stops working."""
+    if invitation.user.is_active:
+        raise ValidationError(f"{invitation.user.username} has already joined.")
     withdraw(by, invitation)
     return _send_invitation(by, invitation.user, invitation.membership)
 
@@ -131,7 +154,11 @@ def waiting_invitation(token: str) -> Invitation | None:
     invitation = (
         Invitation.objects.select_related("user").filter(token_hash=token_hash(token)).first()
     )
-    if invitation is None or invitation.state(timezone.now()) != "waiting":
+    if (
+        invitation is None
+        or invitation.state(timezone.now()) != "waiting"
+        or invitation.user.is_active
+    ):
         return None
     return invitation
 
@@ -139,13 +166,17 @@ def waiting_invitation(token: str) -> Invitation | None:
 @transaction.atomic
 def accept(invitation: Invitation, password: str) -> User:
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
-    if invitation.state(timezone.now()) != "waiting":
-        raise ValueError("This invitation can no longer be used.")
     user = invitation.user
+    if invitation.state(timezone.now()) != "waiting" or user.is_active:
+        raise ValidationError("This invitation can no longer be used.")
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    # One link opens the account; any other waiting link for it must stop working.
+    user.invitations.filter(accepted_at=None, withdrawn_at=None).exclude(pk=invitation.pk).update(
+        withdrawn_at=invitation.accepted_at
+    )
     log.change(user, "account.invitation_accepted", invitation, after={"user": user.username})
     return user

@@ -7,12 +7,13 @@ from allauth.mfa.signals import authentication_failed, authenticator_added, auth
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from senco.accounts.adapter import client_address
 from senco.audit import log
 from senco.middleware import SIGNED_IN_AT
 
 
 def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 @receiver(user_logged_in)

@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -45,41 +47,65 @@ def invite(request):
     if request.method == "POST":
         require_recent_sign_in(request)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invite(request.user, school=school, **form.cleaned_data)
         email = form.cleaned_data["email"]
-        if invitation is None:
-            messages.success(request, f"{email} already signs in: they now have the role too.")
+        try:
+            invitation = services.invite(request.user, school=school, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error("email", e.messages)
         else:
-            messages.success(request, f"Invitation sent to {email}.")
-        return redirect("invitation_list")
+            if invitation is None:
+                messages.success(request, f"{email} already signs in: they now have the role too.")
+            else:
+                messages.success(request, f"Invitation sent to {email}.")
+            return redirect("invitation_list")
     return render(request, "accounts/invite.html", {"form": form})
 
 
 @login_required
 @require_POST
 def invite_parent(request, public_id):
+    """Invite a contact with parental responsibility for the pupil whose record the SENCO is on."""
+    pupil = access.get_pupil(request.user, request.POST.get("pupil", ""), audit_action=None)
     contact = access.get_contact(request.user, public_id)
-    access.require(request.user, "accounts.invite", contact.school)
+    link = contact.pupil_links.filter(pupil=pupil).first()
+    if link is None:
+        raise Http404(access.NOT_VISIBLE)
+    access.require(request.user, "accounts.invite", pupil)
     require_recent_sign_in(request)
-    pupil = contact.pupil_links.select_related("pupil").first()
-    back = redirect("pupils:detail", public_id=pupil.pupil.public_id) if pupil else redirect("home")
-    if not contact.email:
-        messages.error(request, f"{contact} has no email address: add one in your MIS first.")
+    back = redirect("pupils:detail", public_id=pupil.public_id)
+    refusal = _parent_refusal(link)
+    if refusal:
+        messages.error(request, refusal)
         return back
-    if contact.user_id:
-        messages.error(request, f"{contact} already has an account.")
-        return back
-    services.invite(
-        request.user,
-        school=contact.school,
-        role=Role.PARENT,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        email=contact.email,
-        contact=contact,
-    )
-    messages.success(request, f"Invitation sent to {contact.email}.")
+    try:
+        services.invite(
+            request.user,
+            school=pupil.school,
+            role=Role.PARENT,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            email=contact.email,
+            contact=contact,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, f"Invitation sent to {contact.email}.")
     return back
+
+
+def _parent_refusal(link) -> str:
+    contact = link.contact
+    if not link.parental_responsibility or link.court_order:
+        return (
+            f"{contact} cannot be invited: only a contact with parental responsibility and "
+            "no court order can see a child's record."
+        )
+    if not contact.email:
+        return f"{contact} has no email address: add one in your MIS first."
+    if contact.user_id:
+        return f"{contact} already has an account."
+    return ""
 
 
 @login_required
@@ -88,8 +114,12 @@ def change_invitation(request, public_id):
     school = access.current_school(request, "accounts.invite")
     invitation = get_object_or_404(_school_invitations(school), public_id=public_id)
     if request.POST.get("action") == "send_again":
-        services.send_again(request.user, invitation)
-        messages.success(request, f"A new invitation was sent to {invitation.user.email}.")
+        try:
+            services.send_again(request.user, invitation)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, f"A new invitation was sent to {invitation.user.email}.")
     else:
         services.withdraw(request.user, invitation)
         messages.success(request, f"The invitation to {invitation.user.email} was withdrawn.")
@@ -104,7 +134,12 @@ def accept_invitation(request, token):
         )
     form = AcceptInvitationForm(invitation.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.accept(invitation, form.cleaned_data["new_password1"])
+        try:
+            user = services.accept(invitation, form.cleaned_data["new_password1"])
+        except ValidationError:
+            return render(
+                request, "accounts/invitation_used.html", {"message": INVITATION_USED}, status=404
+            )
         login(request, user, backend=BACKEND)
         record_authentication(request, user, method="password")
         if second_step.required(user):

@@ -197,7 +197,9 @@ def _access_forms(request, pupil, step) -> dict:
             staff=access.staff_of(school).exclude(pk=request.user.pk),
         ),
         "grant": GrantForm(
-            data("grant"), people=access.grantable_people(school), today=access.today()
+            data("grant"),
+            people=access.grantable_people(request.user, school),
+            today=access.today(),
         ),
         "sharing": SharingForm(data("sharing"), initial={"shares": pupil.shares_with_parents}),
     }

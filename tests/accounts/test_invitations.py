@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from senco.accounts.models import Invitation, Membership, User
 from senco.audit.models import AuditEntry
+from senco.pupils.models import PupilContact
 from tests import targets
 from tests.accounts.conftest import sign_in, totp_code
 from tests.conftest import PASSWORD
@@ -137,7 +138,10 @@ def test_a_teacher_may_not_invite_anyone(client_for):
 def test_a_parent_is_invited_from_their_childs_contacts(django_capture_on_commit_callbacks):
     contact = targets.contact_without_account()
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in("senco").post(f"/accounts/invitations/parent/{contact.public_id}/")
+        response = signed_in("senco").post(
+            f"/accounts/invitations/parent/{contact.public_id}/",
+            {"pupil": targets.taught_pupil().public_id},
+        )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.user is not None and contact.user.email == contact.email
@@ -185,3 +189,91 @@ def test_the_first_administrator_is_invited_from_the_command_line(capsys):
 def test_the_invite_command_refuses_bad_input(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("invite", *args, "--role", "admin", "--first-name", "A", "--last-name", "B")
+
+
+def test_an_accepted_invitation_cannot_be_sent_again(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in("senco").post("/accounts/invitations/new/", NEW_TA)
+    link = path_of(link_in_last_email())
+    password = "a-long-new-password-for-tam"
+    Client().post(link, {"new_password1": password, "new_password2": password})
+    invitation = Invitation.objects.latest("id")
+    sent = len(mail.outbox)
+    response = signed_in("senco").post(
+        f"/accounts/invitations/{invitation.public_id}/", {"action": "send_again"}, follow=True
+    )
+    assert b"has already joined" in response.content
+    assert len(mail.outbox) == sent
+    assert Invitation.objects.filter(user=invitation.user).count() == 1
+
+
+def test_accepting_one_invitation_closes_any_other_waiting_for_the_same_person(
+    django_capture_on_commit_callbacks,
+):
+    senco = signed_in("senco")
+    with django_capture_on_commit_callbacks(execute=True):
+        senco.post("/accounts/invitations/new/", NEW_TA)
+    first = path_of(link_in_last_email())
+    with django_capture_on_commit_callbacks(execute=True):
+        senco.post("/accounts/invitations/new/", {**NEW_TA, "role": "teacher"})
+    second = path_of(link_in_last_email())
+    password = "a-long-new-password-for-tam"
+    Client().post(first, {"new_password1": password, "new_password2": password})
+    stolen = Client().post(second, {"new_password1": "x" * 20, "new_password2": "x" * 20})
+    assert stolen.status_code == 404
+    assert (
+        Client().post("/accounts/login/", {"login": "tam", "password": password}).status_code == 302
+    )
+
+
+def test_a_contact_under_a_court_order_cannot_be_invited(django_capture_on_commit_callbacks):
+    contact = targets.contact_without_account()
+    PupilContact.objects.filter(contact=contact).update(court_order=True)
+    response = signed_in("senco").post(
+        f"/accounts/invitations/parent/{contact.public_id}/",
+        {"pupil": targets.taught_pupil().public_id},
+        follow=True,
+    )
+    assert b"no court order" in response.content
+    contact.refresh_from_db()
+    assert contact.user is None and mail.outbox == []
+
+
+def test_a_contact_whose_email_has_an_account_is_not_linked_to_it(persona):
+    contact = targets.contact_without_account()
+    contact.email = persona("other_parent").email.upper()
+    contact.save()
+    response = signed_in("senco").post(
+        f"/accounts/invitations/parent/{contact.public_id}/",
+        {"pupil": targets.taught_pupil().public_id},
+        follow=True,
+    )
+    assert b"already belongs to an account" in response.content
+    contact.refresh_from_db()
+    assert contact.user is None
+
+
+def test_a_parent_invitation_for_a_pupil_the_contact_does_not_belong_to_is_not_found():
+    contact = targets.contact_without_account()
+    response = signed_in("senco").post(
+        f"/accounts/invitations/parent/{contact.public_id}/",
+        {"pupil": targets.parents_child().public_id},
+    )
+    assert response.status_code == 404
+
+
+def test_a_staff_role_for_someone_signing_in_without_a_second_step_waits_for_one(real_user):
+    parent = real_user("parent")
+    response = signed_in("senco").post(
+        "/accounts/invitations/new/", {**NEW_TA, "email": parent.email}
+    )
+    assert b"must add one first" in response.content
+    assert not Membership.objects.filter(user=parent, role="ta").exists()
+
+
+def test_a_role_given_during_a_session_asks_for_the_second_step_at_once(real_user, client):
+    parent = real_user("parent")
+    sign_in(client, "parent")
+    assert client.get("/").status_code == 200
+    Membership.objects.create(user=parent, school=targets.home_school(), role="dsl")
+    assert client.get("/pupils/").status_code == 302

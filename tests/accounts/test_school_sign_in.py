@@ -122,3 +122,26 @@ def test_the_command_wants_the_secret_from_the_environment(monkeypatch):
             "school_sign_in", "on", "--school", "990000", "--name", "M",
             "--server-url", "https://idp.example", "--client-id", "x",
         )  # fmt: skip
+
+
+def test_a_provider_that_does_not_verify_emails_can_be_trusted_for_its_own_tenant(
+    microsoft, persona
+):
+    call_command(
+        "school_sign_in", "on", "--school", targets.home_school().urn, "--name", "Microsoft 365",
+        "--server-url", microsoft.issuer, "--client-id", microsoft.client_id,
+        "--provider-id", "microsoft", "--trust-emails",
+    )  # fmt: skip
+    microsoft.add_user("ms-6", persona("teacher").email, "Tess", email_verified=False)
+    client = Client()
+    sign_in_with(microsoft, client, "ms-6")
+    assert client.get("/pupils/").status_code == 200
+
+
+def test_two_schools_cannot_share_a_provider_name_with_different_tenants(microsoft):
+    with pytest.raises(CommandError, match="give this school its own --provider-id"):
+        call_command(
+            "school_sign_in", "on", "--school", targets.other_school().urn,
+            "--name", "Microsoft 365", "--server-url", "https://login.example/other-tenant",
+            "--client-id", "another-app", "--provider-id", "microsoft",
+        )  # fmt: skip

@@ -171,3 +171,13 @@ def test_ten_wrong_second_step_codes_lock_the_second_step(client, with_totp):
     locked = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret)})
     assert b"Too many failed login attempts" in locked.content
     assert client.get("/").status_code == 302
+
+
+def test_behind_the_proxy_the_address_recorded_is_the_persons(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/accounts/login/",
+        {"login": "senco", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert AuditEntry.objects.filter(action="signin.failed").latest("id").address == "203.0.113.9"

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--provider-id",
             help="A short name for the provider in addresses (default: from --name).",
         )
+        on.add_argument(
+            "--trust-emails",
+            action="store_true",
+            help="Treat the provider's email addresses as verified even when it does not say so "
+            "(Microsoft Entra ID does not): only with an issuer address for your own tenant.",
+        )
         off = sub.add_parser("off", help="Switch it off for a school.")
         off.add_argument("--school", required=True, help="The school's URN.")
         sub.add_parser("list", help="Which schools use which provider.")
@@ -52,7 +58,7 @@ class Command(BaseCommand):
             self._set(school, "")
             self.stdout.write(f"{school.name}: sign-in with a school account is off.")
             return
-        app = self._app(options)
+        app = self._app(options, school)
         self._set(school, app.provider_id)
         self.stdout.write(f"{school.name}: staff may sign in with {app.name}.")
 
@@ -62,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(f"No school has the URN {urn!r}: `senco school_sign_in list`.")
         return school
 
-    def _app(self, options) -> SocialApp:
+    def _app(self, options, school: School) -> SocialApp:
         secret = os.environ.get("SENCO_OIDC_SECRET", "")
         if not secret:
             raise CommandError("Set SENCO_OIDC_SECRET to the client secret the provider gave.")
@@ -74,6 +80,15 @@ class Command(BaseCommand):
         provider_id = provider_id.strip("-")
         if not PROVIDER_ID.match(provider_id):
             raise CommandError(f"--provider-id {provider_id!r}: use letters, digits and -.")
+        existing = SocialApp.objects.filter(provider_id=provider_id).first()
+        sharing = School.objects.filter(sign_in_provider=provider_id).exclude(pk=school.pk)
+        if existing and sharing.exists() and (
+            existing.settings.get("server_url") != url or existing.client_id != options["client_id"]
+        ):
+            raise CommandError(
+                f"--provider-id {provider_id!r} is used by {sharing[0].name} with another "
+                "tenant or app: give this school its own --provider-id."
+            )
         app, _ = SocialApp.objects.update_or_create(
             provider="openid_connect",
             provider_id=provider_id,
@@ -81,7 +96,11 @@ class Command(BaseCommand):
                 "name": options["name"][:40],
                 "client_id": options["client_id"],
                 "secret": secret,
-                "settings": {"server_url": url, "oauth_pkce_enabled": True},
+                "settings": {
+                    "server_url": url,
+                    "oauth_pkce_enabled": True,
+                    "senco_trust_emails": options["trust_emails"],
+                },
             },
         )
         return app
