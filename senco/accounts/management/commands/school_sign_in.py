@@ -82,8 +82,13 @@ class Command(BaseCommand):
             raise CommandError(f"--provider-id {provider_id!r}: use letters, digits and -.")
         existing = SocialApp.objects.filter(provider_id=provider_id).first()
         sharing = School.objects.filter(sign_in_provider=provider_id).exclude(pk=school.pk)
-        if existing and sharing.exists() and (
-            existing.settings.get("server_url") != url or existing.client_id != options["client_id"]
+        if (
+            existing
+            and sharing.exists()
+            and (
+                existing.settings.get("server_url") != url
+                or existing.client_id != options["client_id"]
+            )
         ):
             raise CommandError(
                 f"--provider-id {provider_id!r} is used by {sharing[0].name} with another "
