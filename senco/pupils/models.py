@@ -77,6 +77,11 @@ class Pupil(Confidential):
             models.Index(fields=["school", "legal_last_name", "legal_first_name"]),
             models.Index(fields=["school", "upn"]),
             models.Index(fields=["school", "sen_provision"]),
+            models.Index(
+                fields=["is_confidential"],
+                condition=Q(is_confidential=True),
+                name="pupil_confidential",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -140,6 +145,13 @@ class Contact(Confidential):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(
+                fields=["is_confidential"],
+                condition=Q(is_confidential=True),
+                name="contact_confidential",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.first_name} {self.last_name}".strip()
