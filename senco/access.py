@@ -305,7 +305,9 @@ def _members(school: School, roles: set[str]) -> QuerySet:
         .filter(Q(starts__isnull=True) | Q(starts__lte=day))
         .filter(Q(ends__isnull=True) | Q(ends__gte=day))
     )
-    return User.objects.filter(pk__in=in_force.values("user")).order_by("last_name", "first_name")
+    return User.objects.filter(pk__in=in_force.values("user"), is_active=True).order_by(
+        "last_name", "first_name"
+    )
 
 
 SUPPRESSED = None

@@ -54,7 +54,7 @@ def require_second_step(get_response):
         messages.error(
             request,
             "Your account has no second sign-in step yet. Set one up through your invitation "
-            "link: ask your administrator or SENCO for a new one.",
+            "link: ask your SENCO or administrator to send it again (Invitations, Send again).",
         )
         return redirect(settings.LOGIN_URL)
 

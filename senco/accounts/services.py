@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from senco.accounts import second_step
 from senco.accounts.models import Invitation, Membership, Role, User
 from senco.audit import log
 
@@ -130,23 +131,36 @@ def has_second_step(user: User) -> bool:
     ).exists()
 
 
+def may_join(user: User) -> bool:
+    """May an invitation link (still) open this account? Only one that has not joined, or one
+    that joined but never set up the second step its role needs: a link must never let anyone
+    past a second step that exists."""
+    return not user.is_active or (second_step.required(user) and not has_second_step(user))
+
+
 @transaction.atomic
-def send_again(by: User, invitation: Invitation) -> Invitation:
-    """A new link for a person who has not joined yet; the old link stops working."""
-    if invitation.user.is_active:
+def send_again(by: User | None, invitation: Invitation) -> Invitation:
+    """A new link for a person who has not finished joining; the old link stops working."""
+    if not may_join(invitation.user):
         raise ValidationError(f"{invitation.user.username} has already joined.")
     withdraw(by, invitation)
     return _send_invitation(by, invitation.user, invitation.membership)
 
 
 @transaction.atomic
-def withdraw(by: User, invitation: Invitation) -> None:
+def withdraw(by: User | None, invitation: Invitation) -> None:
+    """Stop the link working; a person who never joined loses the role it would have given."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.withdrawn_at:
         return
     invitation.withdrawn_at = timezone.now()
     invitation.save(update_fields=["withdrawn_at"])
     log.change(by, "account.invitation_withdrawn", invitation, before={"state": "waiting"})
+    membership = invitation.membership
+    if membership is not None and not invitation.user.is_active and membership.ends is None:
+        membership.ends = timezone.localdate() - dt.timedelta(days=1)
+        membership.save(update_fields=["ends"])
+        log.change(by, "account.role_ended", membership, after={"ends": membership.ends})
 
 
 def waiting_invitation(token: str) -> Invitation | None:
@@ -157,7 +171,7 @@ def waiting_invitation(token: str) -> Invitation | None:
     if (
         invitation is None
         or invitation.state(timezone.now()) != "waiting"
-        or invitation.user.is_active
+        or not may_join(invitation.user)
     ):
         return None
     return invitation
@@ -167,7 +181,7 @@ def waiting_invitation(token: str) -> Invitation | None:
 def accept(invitation: Invitation, password: str) -> User:
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     user = invitation.user
-    if invitation.state(timezone.now()) != "waiting" or user.is_active:
+    if invitation.state(timezone.now()) != "waiting" or not may_join(user):
         raise ValidationError("This invitation can no longer be used.")
     user.set_password(password)
     user.is_active = True
@@ -180,3 +194,14 @@ def accept(invitation: Invitation, password: str) -> User:
     )
     log.change(user, "account.invitation_accepted", invitation, after={"user": user.username})
     return user
+
+
+@transaction.atomic
+def reset_second_step(by: User | None, user: User, send: bool = True) -> Invitation:
+    """For a person who lost their phone and their recovery codes: remove every second step and
+    give them a new invitation link to set one up again."""
+    for authenticator in Authenticator.objects.filter(user=user):
+        log.account(user, "account.second_step_removed", f"{authenticator.type} (reset)")
+        authenticator.delete()
+    membership = Membership.objects.filter(user=user).exclude(role=Role.PARENT).first()
+    return _send_invitation(by, user, membership, send=send)

@@ -1,4 +1,5 @@
 from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -35,7 +36,25 @@ def invitation_list(request):
         request.GET.get("page")
     )
     now = timezone.now()
-    rows = [(i, i.state(now)) for i in page.object_list]
+    invitations = list(page.object_list)
+    with_second_step = set(
+        Authenticator.objects.filter(
+            user__in=[i.user_id for i in invitations],
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+        ).values_list("user_id", flat=True)
+    )
+    rows = [
+        (
+            invitation,
+            state,
+            # Joined but stopped before the second step: a new link lets them finish.
+            state == "accepted"
+            and invitation.user_id not in with_second_step
+            and getattr(invitation.membership, "role", Role.PARENT) != Role.PARENT,
+        )
+        for invitation in invitations
+        for state in [invitation.state(now)]
+    ]
     return render(request, "accounts/invitation_list.html", {"page": page, "rows": rows})
 
 

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from senco import access
 from senco.accounts.models import Invitation, Membership, User
 from senco.audit.models import AuditEntry
 from senco.pupils.models import PupilContact
@@ -198,6 +200,7 @@ def test_an_accepted_invitation_cannot_be_sent_again(django_capture_on_commit_ca
     password = "a-long-new-password-for-tam"
     Client().post(link, {"new_password1": password, "new_password2": password})
     invitation = Invitation.objects.latest("id")
+    TOTP.activate(invitation.user, generate_totp_secret())
     sent = len(mail.outbox)
     response = signed_in("senco").post(
         f"/accounts/invitations/{invitation.public_id}/", {"action": "send_again"}, follow=True
@@ -277,3 +280,57 @@ def test_a_role_given_during_a_session_asks_for_the_second_step_at_once(real_use
     assert client.get("/").status_code == 200
     Membership.objects.create(user=parent, school=targets.home_school(), role="dsl")
     assert client.get("/pupils/").status_code == 302
+
+
+def test_someone_who_stopped_before_the_second_step_gets_a_new_link(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in("senco").post("/accounts/invitations/new/", NEW_TA)
+    password = "a-long-new-password-for-tam"
+    Client().post(
+        path_of(link_in_last_email()), {"new_password1": password, "new_password2": password}
+    )
+    invitation = Invitation.objects.latest("id")
+    senco = signed_in("senco")
+    assert b"Joined, but no second step yet" in senco.get("/accounts/invitations/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        senco.post(f"/accounts/invitations/{invitation.public_id}/", {"action": "send_again"})
+    newcomer = Client()
+    response = newcomer.post(
+        path_of(link_in_last_email()), {"new_password1": password, "new_password2": password}
+    )
+    assert response["Location"] == "/accounts/2fa/"
+
+
+def test_withdrawing_an_invitation_takes_back_the_role_it_gave(django_capture_on_commit_callbacks):
+    senco = signed_in("senco")
+    with django_capture_on_commit_callbacks(execute=True):
+        senco.post("/accounts/invitations/new/", NEW_TA)
+    invitation = Invitation.objects.latest("id")
+    senco.post(f"/accounts/invitations/{invitation.public_id}/", {"action": "withdraw"})
+    invitation.membership.refresh_from_db()
+    assert invitation.membership.ends is not None
+    assert invitation.user not in access.staff_of(targets.home_school())
+
+
+def test_a_person_who_lost_their_second_step_is_let_back_in_from_the_command_line(
+    capsys, with_totp
+):
+    with_totp("head")
+    call_command("second_step_reset", "head")
+    link = capsys.readouterr().out.split()[-1]
+    client = Client()
+    password = "a-new-long-password-for-head"
+    assert (
+        client.post(path_of(link), {"new_password1": password, "new_password2": password})[
+            "Location"
+        ]
+        == "/accounts/2fa/"
+    )
+    assert client.get("/pupils/")["Location"] == "/accounts/2fa/"
+
+
+def test_the_reset_command_names_an_unknown_user():
+    with pytest.raises(CommandError, match="No account has the user name"):
+        call_command("second_step_reset", "nobody")
