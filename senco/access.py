@@ -313,7 +313,7 @@ def _members(school: School, roles: set[str]) -> QuerySet:
 SUPPRESSED = None
 
 
-def counts(user, school: School, by: Sequence[str], pupils: QuerySet | None = None) -> list[dict]:
+def counts(user, school: School, by: Sequence[str], where: Q | None = None) -> list[dict]:
     """Counts of pupils on roll grouped by fields, for anyone with `school.aggregates`.
 
     A cross-tabulation (two fields or more) can single a child out, so its small cells are
@@ -321,7 +321,7 @@ def counts(user, school: School, by: Sequence[str], pupils: QuerySet | None = No
     or a one-form-entry primary's report would be blank.
     """
     require(user, "school.aggregates", school)
-    base = pupils if pupils is not None else Pupil.objects.filter(school=school).on_roll()
+    base = Pupil.objects.filter(school=school).on_roll().filter(where or Q())
     rows = list(base.values(*by).annotate(pupils=Count("pk")).order_by(*by))
     return suppress(rows, by) if len(by) >= 2 else rows
 
@@ -386,6 +386,7 @@ def home_kind(roles: Iterable[str]) -> str:
         ("sen_lead", SEN_LEADS | {Role.HEAD}),
         ("staff", STAFF_ROLES),
         ("parent", {Role.PARENT}),
+        ("granted", {Role.EXTERNAL}),
         ("governance", {Role.GOVERNOR, Role.TRUST_SEND_LEAD}),
     ):
         if roles & match:

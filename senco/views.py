@@ -45,7 +45,7 @@ def home(request):
             pupils.on_roll().filter(sen_provision__in=census.REGISTER_CODES, primary_need="")[:10]
         )
         log.read_list(request.user, "pupil.listed", school, context["missing_need"])
-    elif kind in ("staff", "parent"):
+    elif kind in ("staff", "parent", "granted"):
         shown = pupils.on_roll().order_by("legal_last_name", "legal_first_name")
         if kind == "staff":
             shown = shown.filter(sen_provision__in=census.REGISTER_CODES)
@@ -65,7 +65,8 @@ def _figures(user, school) -> dict:
     support = sum(totals.get(c, 0) for c in census.SUPPORT_CODES)
     ehcp = sum(totals.get(c, 0) for c in census.PLAN_CODES)
     grid: dict[int | None, dict[str, int | None]] = {}
-    for row in access.counts(user, school, ["year_group", "sen_provision"]):
+    on_register = Q(sen_provision__in=census.REGISTER_CODES)
+    for row in access.counts(user, school, ["year_group", "sen_provision"], on_register):
         grid.setdefault(row["year_group"], {})[row["sen_provision"]] = row["pupils"]
     by_year = [
         (year_group_label(year), cells.get("K", 0), cells.get("E", 0))

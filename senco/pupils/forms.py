@@ -89,8 +89,8 @@ class GrantForm(forms.Form):
         label="Person",
         queryset=None,
         empty_label="Choose a person",
-        help_text="An invited professional, governor or trust SEND lead. Invite a professional "
-        "first from Invitations.",
+        help_text="The people you may give access to. Invite a professional first, from "
+        "Invitations.",
     )
     reason = forms.CharField(label="Why they need to see this record", max_length=200)
     ends = forms.DateField(

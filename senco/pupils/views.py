@@ -93,11 +93,12 @@ def pupil_detail(request, public_id):
         "past_needs": pupil.sen_needs.filter(ends__isnull=False).order_by("-ends", "rank"),
         "see_contacts": access.can(request.user, "pupil.contacts", school),
         "see_flags": access.can(request.user, "pupil.sensitive_flags", school),
+        "see_medical": access.can(request.user, "pupil.medical", school),
         "see_history": access.can(request.user, "register.view_history", school),
         "can_change_register": access.can(request.user, "register.change", school),
     }
     if context["see_contacts"]:
-        context["contacts"] = pupil.contact_links.select_related("contact").filter(
+        context["contacts"] = pupil.contact_links.select_related("contact__user").filter(
             contact__in=access.contacts_visible_to(request.user, pupil)
         )
         context["may_invite"] = access.can(request.user, "accounts.invite", school)

@@ -55,7 +55,10 @@ class Command(BaseCommand):
             return
         school = self._school(options["school"])
         if action == "off":
+            provider_id = school.sign_in_provider
             self._set(school, "")
+            if provider_id and not School.objects.filter(sign_in_provider=provider_id).exists():
+                SocialApp.objects.filter(provider_id=provider_id).delete()  # its button too
             self.stdout.write(f"{school.name}: sign-in with a school account is off.")
             return
         app = self._app(options, school)
