@@ -313,7 +313,13 @@ def _members(school: School, roles: set[str]) -> QuerySet:
 SUPPRESSED = None
 
 
-def counts(user, school: School, by: Sequence[str], where: Q | None = None) -> list[dict]:
+def counts(
+    user,
+    school: School,
+    by: Sequence[str],
+    where: Q | None = None,
+    totals_shown: Sequence[str] = ("rows", "columns"),
+) -> list[dict]:
     """Counts of pupils on roll grouped by fields, for anyone with `school.aggregates`.
 
     A cross-tabulation (two fields or more) can single a child out, so its small cells are
@@ -323,21 +329,27 @@ def counts(user, school: School, by: Sequence[str], where: Q | None = None) -> l
     require(user, "school.aggregates", school)
     base = Pupil.objects.filter(school=school).on_roll().filter(where or Q())
     rows = list(base.values(*by).annotate(pupils=Count("pk")).order_by(*by))
-    return suppress(rows, by) if len(by) >= 2 else rows
+    return suppress(rows, by, totals_shown) if len(by) >= 2 else rows
 
 
-def suppress(rows: list[dict], by: Sequence[str]) -> list[dict]:
-    """The full grid of the first field against the rest, with every cell from 1 to
-    SENCO_SUPPRESS_BELOW - 1 hidden, and then, wherever a row or column has exactly one hidden
-    cell, its next smallest cell too: otherwise the hidden one could be worked out by subtracting
-    the others from a total shown elsewhere."""
+def suppress(
+    rows: list[dict], by: Sequence[str], totals_shown: Sequence[str] = ("rows", "columns")
+) -> list[dict]:
+    """The full grid of the first field (rows) against the rest (columns), with every cell from
+    1 to SENCO_SUPPRESS_BELOW - 1 hidden; then, wherever a row or column whose total is shown
+    somewhere has exactly one hidden cell, its next smallest cell too, or the hidden one could be
+    worked out by subtracting the others from that total."""
     below = settings.SENCO_SUPPRESS_BELOW
     found = {(r[by[0]], tuple(r[f] for f in by[1:])): r["pupils"] for r in rows}
     lines = list(dict.fromkeys(k[0] for k in found))
     columns = list(dict.fromkeys(k[1] for k in found))
     grid = {(a, b): found.get((a, b), 0) for a in lines for b in columns}
     hidden = {cell for cell, n in grid.items() if 0 < n < below}
-    groups = [[(a, b) for b in columns] for a in lines] + [[(a, b) for a in lines] for b in columns]
+    groups = []
+    if "rows" in totals_shown:
+        groups += [[(a, b) for b in columns] for a in lines]
+    if "columns" in totals_shown:
+        groups += [[(a, b) for a in lines] for b in columns]
     changed = True
     while changed:
         changed = False

@@ -66,7 +66,11 @@ def _figures(user, school) -> dict:
     ehcp = sum(totals.get(c, 0) for c in census.PLAN_CODES)
     grid: dict[int | None, dict[str, int | None]] = {}
     on_register = Q(sen_provision__in=census.REGISTER_CODES)
-    for row in access.counts(user, school, ["year_group", "sen_provision"], on_register):
+    # Only the totals by status are shown (above), so only columns need a second hidden cell.
+    by_year_and_status = access.counts(
+        user, school, ["year_group", "sen_provision"], on_register, totals_shown=["columns"]
+    )
+    for row in by_year_and_status:
         grid.setdefault(row["year_group"], {})[row["sen_provision"]] = row["pupils"]
     by_year = [
         (year_group_label(year), cells.get("K", 0), cells.get("E", 0))

@@ -311,3 +311,17 @@ def test_only_the_head_gives_a_governor_named_access(persona):
     assert governor in access.grantable_people(persona("head"), school)
     assert governor not in access.grantable_people(persona("senco"), school)
     assert persona("ep") in access.grantable_people(persona("senco"), school)
+
+
+def test_only_the_totals_shown_need_a_second_hidden_cell():
+    rows = [
+        {"year": 1, "status": "K", "pupils": 9},
+        {"year": 1, "status": "E", "pupils": 2},
+        {"year": 2, "status": "K", "pupils": 8},
+        {"year": 2, "status": "E", "pupils": 3},
+    ]
+    grid = {
+        (r["year"], r["status"]): r["pupils"]
+        for r in access.suppress(rows, ["year", "status"], totals_shown=["columns"])
+    }
+    assert grid == {(1, "K"): 9, (1, "E"): None, (2, "K"): 8, (2, "E"): None}
