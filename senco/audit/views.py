@@ -5,7 +5,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from senco.accounts.models import User
 from senco.audit import log
 from senco.audit.forms import AuditFilterForm
 from senco.audit.models import AuditEntry, AuditPupil
+from senco.paging import OpenPage
 
 
 @dataclass
@@ -95,8 +95,8 @@ def audit_log(request):
     valid = form.is_valid()
     entries: QuerySet = AuditEntry.objects.filter(school_id=school.pk)
     entries = filtered(entries, form.cleaned_data) if valid else entries.none()
-    page = Paginator(entries.order_by("-at", "-id"), settings.SENCO_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = OpenPage(
+        entries.order_by("-at", "-id"), request.GET.get("page"), settings.SENCO_PAGE_SIZE
     )
     rows = _rows(request.user, school, page.object_list)
     pupil = form.cleaned_data.get("pupil") if valid else None

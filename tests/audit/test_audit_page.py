@@ -324,3 +324,24 @@ def test_entries_about_a_confidential_record_hide_whose_record_it_was(client_for
     senco_sees = client_for("senco").get("/audit/", {"person": "teacher"}).content.decode()
     assert "A confidential record" in head_sees and pupil.legal_last_name not in head_sees
     assert pupil.legal_last_name in senco_sees
+
+
+@pytest.mark.parametrize("number", ["abc", "-5", "0", "999999999", "1e9", ""])
+def test_any_page_number_answers_without_counting_the_whole_log(client_for, number):
+    response = client_for("senco").get("/audit/", {"page": number})
+    assert response.status_code == 200
+
+
+def test_the_log_pages_forward_and_back(client_for, settings):
+    settings.SENCO_PAGE_SIZE = 2
+    client = client_for("senco")
+    for _ in range(3):
+        client.get("/pupils/")
+    first = client.get("/audit/", {"kind": "read"}).content.decode()
+    assert (
+        "Next page" in first
+        and "Previous page" not in first
+        and " of " not in first.split("Page 1")[1][:5]
+    )
+    second = client.get("/audit/", {"kind": "read", "page": 2}).content.decode()
+    assert "Previous page" in second and "kind=read" in second
