@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
@@ -72,3 +73,50 @@ def test_a_new_teacher_joins_from_the_invitation_and_sets_up_an_authenticator(pa
     assert_accessible(page)
     page.goto("/pupils/")
     expect(page.get_by_role("heading", name="Pupils")).to_be_visible()
+
+
+def test_a_security_key_is_added_and_then_signs_in(page):
+    """Chromium's virtual authenticator stands in for a USB security key (WebAuthn)."""
+    senco = User.objects.get(username="senco")
+    senco.is_demo = False
+    senco.save()
+    TOTP.activate(senco, secret := generate_totp_secret())
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("senco")
+    page.get_by_label("Password").fill(DEMO.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Don't Trust").click()
+    page.wait_for_url("**/")
+    page.goto("/accounts/2fa/webauthn/add/")
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Blue key")
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url(re.compile(r".*/accounts/2fa/(webauthn/|recovery-codes/).*"))
+    assert Authenticator.objects.filter(user=senco, type=Authenticator.Type.WEBAUTHN).exists()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+    page.get_by_label("Username").fill("senco")
+    page.get_by_label("Password").fill(DEMO.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/2fa/authenticate/")
+    page.get_by_role("button", name="Use a security key").click()
+    page.wait_for_url("**/2fa/trust/")
+    page.get_by_role("button", name="Don't Trust").click()
+    page.wait_for_url("**/")
+    expect(page.get_by_role("link", name="Pupils")).to_be_visible()
