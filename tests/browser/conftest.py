@@ -52,6 +52,8 @@ def page(browser, site):
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    # Let the last request finish, so the live server is not serving one as the test ends.
+    page.wait_for_load_state("networkidle")
     context.close()
 
 

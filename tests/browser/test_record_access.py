@@ -17,7 +17,8 @@ def test_the_senco_makes_a_record_confidential_and_a_teacher_loses_it(browser, s
     page.get_by_role("button", name="Save who may see it").click()
     expect(page.get_by_text("This record is confidential")).to_be_visible()
 
-    teacher = browser.new_context(base_url=site).new_page()
+    teacher_context = browser.new_context(base_url=site)
+    teacher = teacher_context.new_page()
     teacher.goto("/accounts/login/")
     teacher.get_by_label("Username").fill("teacher")
     teacher.get_by_label("Password").fill("correct-horse-battery-staple")
@@ -26,6 +27,7 @@ def test_the_senco_makes_a_record_confidential_and_a_teacher_loses_it(browser, s
     response = teacher.goto(f"/pupils/{pupil.public_id}/")
     assert response is not None and response.status == 404
     expect(teacher.get_by_text("Not found, or you do not have access")).to_be_visible()
+    teacher_context.close()
 
 
 def test_the_senco_gives_a_professional_access_until_a_date(sign_in):
