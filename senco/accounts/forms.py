@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from senco.accounts.models import Role
-from senco.pupils.forms import DATE_FORMATS, DateInput
+from senco.pupils.forms import date_field
 
 
 class InviteForm(forms.Form):
@@ -14,12 +14,8 @@ class InviteForm(forms.Form):
         max_length=254, help_text="The invitation link is sent here. It works once, for a week."
     )
     role = forms.ChoiceField()
-    ends = forms.DateField(
-        label="Access ends",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text="Needed for an external professional; leave blank for staff.",
+    ends = date_field(
+        "Access ends", "Needed for an external professional; leave blank for staff.", required=False
     )
 
     def __init__(self, *args, roles: list[str], **kwargs):

@@ -5,7 +5,7 @@ from django import forms
 
 from senco.audit import log
 from senco.audit.models import AuditEntry
-from senco.pupils.forms import DATE_FORMATS, DateInput
+from senco.pupils.forms import date_field
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 # The filters an audit.viewed entry describes in words (the pupil is its pupil_id).
@@ -37,20 +37,8 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "Any kind"), *AuditEntry.Kind.choices]
     )
-    starts = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text="For example 1/9/2026.",
-    )
-    ends = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text="For example 24/11/2026.",
-    )
+    starts = date_field("From", "For example 1/9/2026.", required=False)
+    ends = date_field("To", "For example 24/11/2026.", required=False)
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

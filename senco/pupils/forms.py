@@ -16,6 +16,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+def date_field(label: str, help_text: str, required: bool = True) -> forms.DateField:
+    """A date as schools write it (24/11/2026) or as the browser's date picker sends it."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=DateInput(),
+        help_text=help_text,
+    )
+
+
 class PupilSearchForm(forms.Form):
     q = forms.CharField(label="Name or UPN", required=False, max_length=100)
 
@@ -32,12 +43,7 @@ class RegisterChangeForm(forms.Form):
         label="Secondary need (rank 2)", choices=NEED_CHOICES, required=False
     )
     need_3 = forms.ChoiceField(label="Further need (rank 3)", choices=NEED_CHOICES, required=False)
-    starts = forms.DateField(
-        label="Date the change starts",
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text="For example 24/11/2026.",
-    )
+    starts = date_field("Date the change starts", "For example 24/11/2026.")
 
     def needs(self) -> list[str]:
         return [
@@ -93,12 +99,7 @@ class GrantForm(forms.Form):
         "Invitations.",
     )
     reason = forms.CharField(label="Why they need to see this record", max_length=200)
-    ends = forms.DateField(
-        label="Access ends",
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text="For example 31/03/2027. At most a year from today.",
-    )
+    ends = date_field("Access ends", "For example 31/03/2027. At most a year from today.")
 
     def __init__(self, *args, people, today, **kwargs):
         super().__init__(*args, **kwargs)
