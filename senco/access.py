@@ -84,8 +84,7 @@ def memberships(user) -> list[Membership]:
         day = today()
         cached = list(
             Membership.objects.filter(user=user)
-            .filter(Q(starts__isnull=True) | Q(starts__lte=day))
-            .filter(Q(ends__isnull=True) | Q(ends__gte=day))
+            .in_force(day)
             .select_related("school", "trust", "staff")
         )
         user._senco_memberships = cached
@@ -296,14 +295,12 @@ def grantable_people(user, school: School) -> QuerySet:
 
 
 def _members(school: School, roles: set[str]) -> QuerySet:
-    day = today()
     in_force = (
         Membership.objects.filter(
             Q(school=school) | Q(trust_id=school.trust_id, trust__isnull=False)
         )
         .filter(role__in=roles)
-        .filter(Q(starts__isnull=True) | Q(starts__lte=day))
-        .filter(Q(ends__isnull=True) | Q(ends__gte=day))
+        .in_force(today())
     )
     return User.objects.filter(pk__in=in_force.values("user"), is_active=True).order_by(
         "last_name", "first_name"

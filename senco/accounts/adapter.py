@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -142,10 +141,8 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
 
 def _school_uses(user, provider_id: str) -> bool:
     """Does the user hold a role in force at a school that signs in with this provider?"""
-    day = timezone.localdate()
     return (
         Membership.objects.filter(user=user, school__sign_in_provider=provider_id)
-        .filter(Q(starts__isnull=True) | Q(starts__lte=day))
-        .filter(Q(ends__isnull=True) | Q(ends__gte=day))
+        .in_force(timezone.localdate())
         .exists()
     )

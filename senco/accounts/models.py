@@ -33,6 +33,14 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "admin", "Administrator"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def in_force(self, day):
+        """Roles that have started by `day` and not yet ended."""
+        return self.filter(Q(starts__isnull=True) | Q(starts__lte=day)).filter(
+            Q(ends__isnull=True) | Q(ends__gte=day)
+        )
+
+
 class Membership(models.Model):
     """A role a user holds in one school, or across a trust (trust SEND lead)."""
 
@@ -49,6 +57,8 @@ class Membership(models.Model):
     )
     starts = models.DateField(null=True, blank=True)
     ends = models.DateField(null=True, blank=True, help_text="Time-limited access ends here.")
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
