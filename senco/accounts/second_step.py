@@ -9,7 +9,8 @@ session its invitation link opened, never after a bare password.
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 
-from senco.accounts.models import Membership, Role
+from senco import access
+from senco.accounts.models import Role
 
 ENROLLING = "senco_enrolling"
 SATISFIED = "senco_second_step"
@@ -17,9 +18,10 @@ SECOND_STEP_METHODS = {"mfa", "socialaccount"}
 
 
 def required(user) -> bool:
+    """Everyone but demo accounts and people whose only role in force is parent or carer."""
     if user.is_demo:
         return False
-    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    roles = {m.role for m in access.memberships(user)}
     return user.is_staff or roles != {Role.PARENT}
 
 
@@ -30,12 +32,14 @@ def satisfied(request) -> bool:
         return True
     user = request.user
     records = get_authentication_records(request, user)
-    passed = any(r.get("method") in SECOND_STEP_METHODS for r in records)
-    # A browser trusted for 30 days skips the step at sign-in, leaving no record of it. An
-    # invitation link opens only an account that had none, so one found now was just set up.
-    if passed or Authenticator.objects.filter(user=user).exists():
-        session[SATISFIED] = True
-        session.pop(ENROLLING, None)
-        return True
-    # Not remembered: a role given later (a parent who becomes staff) must take effect at once.
-    return not required(user)
+    if not any(r.get("method") in SECOND_STEP_METHODS for r in records):
+        # Not remembered: a role given later (a parent who becomes staff) takes effect at once.
+        if not required(user):
+            return True
+        # A browser trusted for 30 days skips the step at sign-in, leaving no record of it. An
+        # invitation link opens only an account that had none, so one found now was just set up.
+        if not Authenticator.objects.filter(user=user).exists():
+            return False
+    session[SATISFIED] = True
+    session.pop(ENROLLING, None)
+    return True
