@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from senco import access
-from senco.accounts.models import Invitation, Membership, User
+from senco.accounts import services
+from senco.accounts.models import Invitation, Membership, PupilGrant, User
 from senco.audit.models import AuditEntry
 from senco.pupils.models import PupilContact
 from tests import targets
@@ -334,3 +335,34 @@ def test_a_person_who_lost_their_second_step_is_let_back_in_from_the_command_lin
 def test_the_reset_command_names_an_unknown_user():
     with pytest.raises(CommandError, match="No account has the user name"):
         call_command("second_step_reset", "nobody")
+
+
+def test_the_invitations_page_costs_the_same_queries_at_2_and_20_rows(client_for, settings):
+    from tests.test_pages import queries
+
+    senco = client_for("senco")
+    for n in range(20):
+        services.invite(
+            None, school=targets.home_school(), role="ta", first_name="T", last_name=str(n),
+            email=f"ta{n}@school.example",
+        )  # fmt: skip
+    settings.SENCO_PAGE_SIZE = 2
+    small = queries(senco, "/accounts/invitations/")
+    settings.SENCO_PAGE_SIZE = 20
+    assert queries(senco, "/accounts/invitations/") == small
+
+
+def test_the_access_page_costs_the_same_queries_however_many_grants(client_for, persona):
+    from tests.test_pages import queries
+
+    pupil = targets.taught_pupil()
+    senco = client_for("senco")
+    url = f"/pupils/{pupil.public_id}/access/"
+    before = queries(senco, url)
+    for n in range(10):
+        grant = PupilGrant.objects.create(
+            user=persona("ep"), school=pupil.school, reason=f"Visit {n}",
+            starts=access.today(), ends=targets.in_days(10),
+        )  # fmt: skip
+        grant.pupils.add(pupil)
+    assert queries(senco, url) == before
