@@ -325,3 +325,25 @@ def test_only_the_totals_shown_need_a_second_hidden_cell():
         for r in access.suppress(rows, ["year", "status"], totals_shown=["columns"])
     }
     assert grid == {(1, "K"): 9, (1, "E"): None, (2, "K"): 8, (2, "E"): None}
+
+
+@pytest.mark.parametrize(
+    ("who", "target"),
+    [
+        ("teacher", targets.parents_child),
+        ("other_teacher", targets.taught_pupil),
+        ("parent", targets.taught_pupil),
+        ("governor", targets.taught_pupil),
+        ("trustlead", targets.taught_pupil),
+        ("other_senco", targets.taught_pupil),
+        ("senco", targets.pupil_elsewhere),
+        ("ep", targets.parents_child),
+    ],
+)
+def test_every_refused_record_is_not_found_and_logged_with_who_asked(client_for, who, target):
+    pupil = target()
+    response = client_for(who).get(f"/pupils/{pupil.public_id}/")
+    assert response.status_code == 404
+    assert b"Not found, or you do not have access: ask your SENCO" in response.content
+    entry = AuditEntry.objects.filter(action="pupil.refused").latest("id")
+    assert entry.actor_label == who and str(pupil.public_id) in entry.object_label

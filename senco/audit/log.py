@@ -14,6 +14,7 @@ ACTIONS = {
     "pupil.refused": "Asked for a pupil record they may not see",
     "register.status_changed": "Changed SEN status and needs",
     "school.refused": "Asked for a school they hold no role in",
+    "request.forged": "Sent a form without this site's security token",
     "school.sign_in_changed": "Switched sign-in with a school account on or off",
     "record.confidentiality_changed": "Changed who may see a confidential record",
     "pupil.sharing_changed": "Recorded whether a young person shares their record with parents",

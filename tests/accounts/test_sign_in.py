@@ -129,11 +129,14 @@ def test_a_session_ends_after_inactivity_and_after_the_longest_sign_in(client, s
     assert actions("signin.session_ended") == ["signin.session_ended"]
 
 
-def test_a_forged_form_without_its_csrf_token_is_refused():
+def test_a_forged_form_without_its_csrf_token_is_refused_said_and_logged(client_for):
     client = Client(enforce_csrf_checks=True)
     response = sign_in(client, "senco")
     assert response.status_code == 403
+    assert b"That form was not accepted" in response.content
     assert "_auth_user_id" not in client.session
+    entry = AuditEntry.objects.filter(action="request.forged").latest("id")
+    assert entry.kind == "refused" and "POST /accounts/login/" in entry.object_label
 
 
 def test_a_forgotten_password_is_reset_by_email(client, persona):
