@@ -347,3 +347,27 @@ def test_every_refused_record_is_not_found_and_logged_with_who_asked(client_for,
     assert b"Not found, or you do not have access: ask your SENCO" in response.content
     entry = AuditEntry.objects.filter(action="pupil.refused").latest("id")
     assert entry.actor_label == who and str(pupil.public_id) in entry.object_label
+
+
+def test_the_senco_keeps_a_contacts_details_to_named_staff(client_for, persona):
+    pupil = targets.taught_pupil()
+    contact = targets.contact_without_account()
+    url = f"/pupils/{pupil.public_id}/contacts/{contact.public_id}/confidential/"
+    response = client_for("senco").post(url, {"confidential": "on", "people": [persona("ta").pk]})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.is_confidential
+    head_sees = client_for("head").get(f"/pupils/{pupil.public_id}/").content.decode()
+    assert contact.email not in head_sees
+    entry = AuditEntry.objects.filter(action="record.confidentiality_changed").latest("id")
+    assert entry.pupil_id == pupil.pk and entry.object_type == "pupils.Contact"
+
+
+def test_a_contact_marked_confidential_needs_someone_named(client_for):
+    pupil = targets.taught_pupil()
+    contact = targets.contact_without_account()
+    url = f"/pupils/{pupil.public_id}/contacts/{contact.public_id}/confidential/"
+    response = client_for("senco").post(url, {"confidential": "on"})
+    assert b"Tick at least one other person" in response.content
+    contact.refresh_from_db()
+    assert not contact.is_confidential

@@ -84,6 +84,13 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("pupils:access", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "child", "GET"): answers(404, senco=200, head=200, parent=403),
     ("pupils:access", "elsewhere", "GET"): answers(404, other_senco=200),
+    ("pupils:contact_confidential", "taught_contact", "GET"): answers(
+        404, senco=200, head=200, teacher=403, ta=403
+    ),
+    ("pupils:contact_confidential", "taught_contact", "POST"): answers(
+        404, senco=200, head=200, teacher=403, ta=403
+    ),
+    ("pupils:contact_confidential", "contact_of_another", "GET"): answers(404, parent=403),
     # Each school's SENCO and head read its own log (other_senco: the second school's).
     ("audit:log", "", "GET"): answers(403, senco=200, head=200, other_senco=200),
 }
@@ -96,6 +103,15 @@ OTHER_TARGETS = {
     "token": lambda: {"token": "not-a-real-invitation-token"},
     "invitation": lambda: {"public_id": targets.waiting_invitation().public_id},
     "contact": lambda: {"public_id": targets.contact_without_account().public_id},
+    "taught_contact": lambda: {
+        "public_id": targets.taught_pupil().public_id,
+        "contact_id": targets.contact_without_account().public_id,
+    },
+    # A real contact, asked for through a child it does not belong to.
+    "contact_of_another": lambda: {
+        "public_id": targets.parents_child().public_id,
+        "contact_id": targets.contact_without_account().public_id,
+    },
 }
 
 

@@ -101,10 +101,11 @@ def _names(users) -> list[str]:
 
 
 @transaction.atomic
-def set_confidential(record, *, confidential: bool, people, by) -> None:
+def set_confidential(record, *, confidential: bool, people, by, pupil: Pupil | None = None) -> None:
     """Mark a record (a pupil, a contact) confidential to named people, or open it again.
 
-    The person marking it is always among those named, so nobody locks themselves out.
+    The person marking it is always among those named, so nobody locks themselves out. `pupil`
+    is the child whose record the change was made from, for the audit log.
     """
     people = set(people) | {by} if confidential else set()
     before = {
@@ -118,7 +119,7 @@ def set_confidential(record, *, confidential: bool, people, by) -> None:
         by,
         "record.confidentiality_changed",
         record,
-        pupil=record if isinstance(record, Pupil) else None,
+        pupil=record if isinstance(record, Pupil) else pupil,
         before=before,
         after={"confidential": confidential, "people": _names(people)},
     )

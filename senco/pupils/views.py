@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -217,3 +218,29 @@ def _apply_access_step(pupil, step: str, data: dict, by) -> None:
         )
     else:
         services.set_shares_with_parents(pupil, shares=data["shares"], by=by)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_confidential(request, public_id, contact_id):
+    pupil = access.get_pupil(request.user, public_id)
+    access.require(request.user, "pupil.mark_confidential", pupil)
+    contact = access.get_contact(request.user, contact_id)
+    if not contact.pupil_links.filter(pupil=pupil).exists():
+        raise Http404(access.NOT_VISIBLE)
+    form = ConfidentialForm(
+        request.POST or None,
+        initial={"confidential": contact.is_confidential, "people": contact.confidential_to.all()},
+        staff=access.staff_of(pupil.school).exclude(pk=request.user.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_confidential(
+            contact,
+            confidential=form.cleaned_data["confidential"],
+            people=form.cleaned_data["people"],
+            by=request.user,
+            pupil=pupil,
+        )
+        return redirect("pupils:detail", public_id=pupil.public_id)
+    context = {"pupil": pupil, "contact": contact, "form": form}
+    return render(request, "pupils/contact_confidential.html", context)

@@ -61,3 +61,19 @@ def test_the_senco_invites_a_teaching_assistant(sign_in):
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_text("Invitation sent to tam@school.example")).to_be_visible()
     expect(page.get_by_role("cell", name="Tam Assistant")).to_be_visible()
+
+
+def test_the_senco_keeps_a_contacts_address_to_named_staff(sign_in):
+    pupil = targets.taught_pupil()
+    contact = targets.contact_without_account()
+    page = sign_in("senco")
+    page.goto(f"/pupils/{pupil.public_id}/")
+    page.get_by_role("link", name=f"Who may see {contact.first_name}'s details").click()
+    assert_accessible(page)
+    page.get_by_label("Only the people ticked below may see this record").check()
+    page.get_by_role("button", name="Save who may see it").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick at least one other person")
+    page.locator("input[name=people]").first.check()
+    page.get_by_role("button", name="Save who may see it").click()
+    page.wait_for_url(f"**/pupils/{pupil.public_id}/")
+    expect(page.get_by_text("only named staff see this contact")).to_be_visible()
