@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "senco.schools",
     "senco.pupils",
     "senco.audit",
+    "senco.interop",
     "senco.demo",
     "senco.operations",
 ]
