@@ -59,7 +59,10 @@ ACTIONS: dict[str, set[str]] = {
     "concern.raise": STAFF_ROLES,
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
+    "imports.run": SEN_LEADS | {Role.DATA_MANAGER},
     "school.aggregates": WHOLE_SCHOOL_ROLES | {Role.GOVERNOR, Role.TRUST_SEND_LEAD},
+    "assessment.record": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "assessment.manage_types": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
 }
 
 # Which roles each role may give (re-authentication first). Parents are invited from a contact.
@@ -194,6 +197,27 @@ def pupils_visible_to(user, school: School) -> PupilQuerySet:
     if roles & GRANTED_ROLES:
         rule |= _granted_rule(user, school)
     return _without_confidential(user, pupils.filter(rule))
+
+
+def groups_visible_to(user, school: School) -> QuerySet:
+    """This year's classes and teaching groups the user works with (next year's too in the
+    summer term): every group of the school for whole-school roles, the groups they teach or
+    support for teachers and TAs, none otherwise. Their pupils still come from
+    `pupils_visible_to`, so a confidential pupil stays hidden."""
+    roles = roles_in(user, school)
+    groups = TeachingGroup.objects.filter(
+        school=school, academic_year__start_year__in=_group_years(school)
+    )
+    if roles & WHOLE_SCHOOL_ROLES:
+        return groups
+    staff_roles: dict[str, str] = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
+    taught_as = [staff_roles[r] for r in roles if r in staff_roles]
+    if not taught_as:
+        return groups.none()
+    worked_with = TeachingGroup.objects.filter(
+        staffing__staff_id__in=_staff_ids(user, school), staffing__role__in=taught_as
+    )
+    return groups.filter(pk__in=worked_with.values("pk"))
 
 
 def _without_confidential(user, records: Records) -> Records:

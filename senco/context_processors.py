@@ -12,6 +12,8 @@ def navigation(request):
     nav = [("Home", "home")]
     if access.pupils_visible_to(request.user, school).exists():
         nav.append(("Pupils", "pupils:list"))
+    if access.can(request.user, "imports.run", school):
+        nav.append(("Imports", "interop:list"))
     if access.can(request.user, "accounts.invite", school):
         nav.append(("Invitations", "invitation_list"))
     if access.can(request.user, "audit.view", school):

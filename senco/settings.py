@@ -308,6 +308,8 @@ DEFAULT_FROM_EMAIL = env("SENCO_EMAIL_FROM", f"OpenSENCO <senco@{_site.hostname}
 SENCO_PAGE_SIZE = env_int("SENCO_PAGE_SIZE", 50)
 # Cells of a cross-tabulation below this are suppressed for governors and trust leads.
 SENCO_SUPPRESS_BELOW = env_int("SENCO_SUPPRESS_BELOW", 5)
+# The largest file an import accepts; larger uploads are refused before being read.
+SENCO_IMPORT_MAX_MB = env_int("SENCO_IMPORT_MAX_MB", 50)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")
 SENCO_BACKUP_KEY_FILE = Path(env("SENCO_BACKUP_KEY_FILE", str(DATA_DIR / "backup.key")))
 

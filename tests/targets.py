@@ -62,3 +62,11 @@ def contact_without_account() -> Contact:
 
 def in_days(days: int) -> dt.date:
     return access.today() + dt.timedelta(days=days)
+
+
+def an_import():
+    """A file the home school's SENCO uploaded."""
+    from senco.interop import services
+
+    senco = User.objects.get(username="senco")
+    return services.upload(senco, home_school(), "pupils.csv", b"UPN,Surname\nA1,Smith\n")

@@ -27,6 +27,10 @@ SEES_TAUGHT = {"senco": 200, "head": 200, "teacher": 200, "ta": 200}
 # (url name, target, method) -> expected status per persona
 MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("healthz", "", "GET"): answers(200, anonymous=200),
+    ("interop:list", "", "GET"): answers(403, senco=200, other_senco=200),
+    ("interop:list", "", "POST"): answers(403, senco=200, other_senco=200),
+    ("interop:detail", "import", "GET"): answers(403, senco=200, other_senco=404),
+    ("interop:detail", "import", "POST"): answers(403, senco=200, other_senco=404),
     ("account_login", "", "GET"): answers(302, anonymous=200),
     ("account_logout", "", "POST"): answers(302),
     ("account_inactive", "", "GET"): answers(200, anonymous=200),
@@ -103,6 +107,7 @@ OTHER_TARGETS = {
     "token": lambda: {"token": "not-a-real-invitation-token"},
     "invitation": lambda: {"public_id": targets.waiting_invitation().public_id},
     "contact": lambda: {"public_id": targets.contact_without_account().public_id},
+    "import": lambda: {"public_id": targets.an_import().public_id},
     "taught_contact": lambda: {
         "public_id": targets.taught_pupil().public_id,
         "contact_id": targets.contact_without_account().public_id,

@@ -15,6 +15,12 @@ ACTIONS = {
     "register.status_changed": "Changed SEN status and needs",
     "school.refused": "Asked for a school they hold no role in",
     "request.forged": "Sent a form without this site's security token",
+    "pupil.imported": "Imported a pupil's details from the MIS",
+    "contact.imported": "Imported a contact from the MIS",
+    "staff.imported": "Imported a member of staff from the MIS",
+    "group.imported": "Imported a class or teaching group from the MIS",
+    "import.applied": "Applied an import",
+    "import.refused": "Tried an import that was refused",
     "school.sign_in_changed": "Switched sign-in with a school account on or off",
     "record.confidentiality_changed": "Changed who may see a confidential record",
     "pupil.sharing_changed": "Recorded whether a young person shares their record with parents",
@@ -36,6 +42,10 @@ ACTIONS = {
     "account.role_granted": "Granted a role",
     "account.role_ended": "Ended a role",
     "audit.viewed": "Read the audit log",
+    "assessment.type_created": "Added an assessment type",
+    "assessment.type_changed": "Changed an assessment type",
+    "assessment.result_recorded": "Recorded or corrected an assessment result",
+    "assessment.results_listed": "Listed pupils' assessment results to record more",
 }
 MASKED = {"password", "secret", "token", "key"}
 
@@ -105,6 +115,28 @@ def change(
     )
     entry.save()
     return entry
+
+
+def changes(user, entries: Iterable[tuple]) -> None:
+    """Many changes at once (an import): (object, action, pupil, before, after) each, written in
+    one bulk insert."""
+    AuditEntry.objects.bulk_create(
+        [
+            _entry(
+                AuditEntry.Kind.CHANGE,
+                action,
+                user,
+                pupil=pupil,
+                school=_school_of(obj) if pupil is None else None,
+                object_type=obj._meta.label,
+                object_id=obj.pk,
+                object_label=str(obj)[:200],
+                changes={"before": _masked(before), "after": _masked(after)},
+            )
+            for obj, action, pupil, before, after in entries
+        ],
+        batch_size=500,
+    )
 
 
 def read(user, action: str, pupil=None, *, school=None, detail: str = "") -> AuditEntry:

@@ -1,0 +1,67 @@
+"""An import: the uploaded file, its mapping, the dry run's report, and what was applied."""
+
+from django.conf import settings
+from django.db import models
+
+from senco.ids import public_id_field
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded: choose what the columns hold"
+        CHECKING = "checking", "Checking (dry run)"
+        CHECKED = "checked", "Checked: ready to apply"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused: nothing was changed"
+
+    public_id = public_id_field()
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, blank=True)
+    filename = models.CharField(max_length=200)
+    # Outside the web root (MEDIA_ROOT), read only by the import; never served.
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    headings = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["school", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+
+class SavedMapping(models.Model):
+    """A school's choice of columns for a file layout, offered again for the next such file."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    layout = models.CharField(max_length=64, help_text="A hash of the file's headings.")
+    mapping = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "layout"], name="one_mapping_a_layout"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} mapping"

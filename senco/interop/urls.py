@@ -1,0 +1,9 @@
+from django.urls import path
+
+from senco.interop import views
+
+app_name = "interop"
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("<uuid:public_id>/", views.import_detail, name="detail"),
+]

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from senco import access
+from senco.interop import services, tasks
+from senco.interop.forms import KindForm, MappingForm, UploadForm
+from senco.interop.framework import KINDS, OUTCOMES, auto_mapping
+from senco.interop.models import ImportRun
+from senco.interop.tabular import FileRefused
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    school = access.current_school(request, "imports.run")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > services.max_bytes():
+            form.add_error(
+                "file",
+                f"The file is {upload.size / 1_000_000:.1f} MB; the largest accepted is "
+                f"{settings.SENCO_IMPORT_MAX_MB} MB.",
+            )
+        else:
+            try:
+                run = services.upload(request.user, school, upload.name, upload.read())
+            except FileRefused as e:
+                form.add_error("file", str(e))
+            else:
+                return redirect("interop:detail", public_id=run.public_id)
+    runs = ImportRun.objects.filter(school=school).select_related("created_by")
+    page = Paginator(runs, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "interop/list.html", {"form": form, "page": page, "kinds": KINDS.values()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request, public_id):
+    school = access.current_school(request, "imports.run")
+    run = get_object_or_404(
+        ImportRun.objects.select_related("created_by"), school=school, public_id=public_id
+    )
+    step = request.POST.get("step", "")
+    kind_form = KindForm(
+        request.POST if step == "kind" else request.GET or None, initial={"kind": run.kind}
+    )
+    kind = KINDS.get(run.kind)
+    if kind_form.is_valid():
+        kind = KINDS[kind_form.cleaned_data["kind"]]
+    mapping_form = None
+    if kind is not None:
+        initial = run.mapping if kind.key == run.kind else None
+        mapping_form = MappingForm(
+            request.POST if step == "columns" else None,
+            kind=kind,
+            headings=run.headings,
+            initial=initial or auto_mapping(kind, run.headings),
+        )
+    if (
+        step == "columns"
+        and mapping_form is not None
+        and mapping_form.is_valid()
+        and not run.running
+    ):
+        try:
+            services.choose_columns(run, mapping_form.kind.key, mapping_form.mapping())
+        except ValidationError as e:
+            _errors_onto(mapping_form, e)
+        else:
+            _set_running(run, ImportRun.Status.CHECKING)
+            tasks.check_import.enqueue(run.pk)
+            return redirect("interop:detail", public_id=run.public_id)
+    if step == "apply" and run.status == ImportRun.Status.CHECKED:
+        _set_running(run, ImportRun.Status.APPLYING)
+        tasks.apply_import.enqueue(run.pk, request.user.pk)
+        return redirect("interop:detail", public_id=run.public_id)
+    if step == "apply":
+        messages.error(request, "Check the file first: only a checked file can be applied.")
+    context = {
+        "run": run,
+        "kind": KINDS.get(run.kind),
+        "kind_form": kind_form,
+        "mapping_form": mapping_form,
+        "outcomes": OUTCOMES,
+        "report": run.report,
+    }
+    return render(request, "interop/detail.html", context)
+
+
+def _errors_onto(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _set_running(run: ImportRun, status: str) -> None:
+    """Shown at once, before the worker picks the task up."""
+    run.status = status
+    run.progress_done = 0
+    run.save(update_fields=["status", "progress_done"])

@@ -1,0 +1,279 @@
+"""MIS imports through the framework: dry run, apply, idempotence, refusals row by row."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from senco.audit.models import AuditEntry
+from senco.interop import services
+from senco.interop.models import ImportRun
+from senco.pupils.models import Contact, Pupil, PupilContact
+from senco.schools.models import Staff, TeachingGroup
+from tests import targets
+
+pytestmark = pytest.mark.django_db
+
+PUPILS = (
+    "UPN,Legal Surname,Legal Forename,DOB,Gender,Year,FSM\r\n"
+    "{upn},Zephyr,Ada,03/04/2016,F,Year 5,Y\r\n"
+    ",Quill,Ben,2017-01-30,M,4,N\r\n"
+)
+GOOD_UPN = "A123456789012"
+
+
+def good_upn(serial: str = "123456789") -> str:
+    """A well-formed UPN with its right check letter (LA 999 is the demo's)."""
+    from senco.pupils.census import upn_check_letter
+
+    body = "999" + serial
+    return upn_check_letter(body) + body
+
+
+def run_file(persona, text: str, name="pupils.csv", kind=None) -> ImportRun:
+    run = services.upload(persona("senco"), targets.home_school(), name, text.encode())
+    services.choose_columns(run, kind or run.kind, run.mapping)
+    return services.check(run.pk)
+
+
+def test_a_pupils_file_is_checked_then_applied_and_a_second_time_changes_nothing(persona):
+    text = PUPILS.format(upn=good_upn())
+    run = run_file(persona, text)
+    assert run.kind == "pupils" and run.status == "checked"
+    assert run.report["counts"]["create"] == 2 and not Pupil.objects.filter(upn=good_upn())
+    services.apply(run.pk, persona("senco"))
+    ada = Pupil.objects.get(upn=good_upn())
+    assert (ada.legal_first_name, ada.sex, ada.year_group, ada.free_school_meals) == (
+        "Ada",
+        "F",
+        5,
+        True,
+    )
+    assert ada.sen_provision == "N"
+    again = services.apply(run_file(persona, text).pk, persona("senco"))
+    assert again.report["counts"] == {
+        "create": 0, "change": 0, "same": 2, "refuse": 0, "warnings": 0,
+    }  # fmt: skip
+    assert AuditEntry.objects.filter(action="pupil.imported").count() == 2
+    assert AuditEntry.objects.filter(action="import.applied").count() == 2
+
+
+def test_a_changed_surname_is_a_change_and_other_fields_are_left_alone(persona):
+    pupil = targets.taught_pupil()
+    text = f"UPN,Legal Surname,Legal Forename\n{pupil.upn},Newname,{pupil.legal_first_name}\n"
+    with pytest.raises(ValidationError, match="Date of birth: every row needs it"):
+        run_file(persona, text, kind="pupils")
+    text = (
+        "UPN,Legal Surname,Legal Forename,DOB\n"
+        f"{pupil.upn},Newname,{pupil.legal_first_name},{pupil.date_of_birth:%d/%m/%Y}\n"
+    )
+    run = run_file(persona, text)
+    assert run.report["rows"][0]["changes"] == {
+        "legal_last_name": [pupil.legal_last_name, "Newname"]
+    }
+    services.apply(run.pk, persona("senco"))
+    pupil.refresh_from_db()
+    assert pupil.legal_last_name == "Newname" and pupil.sen_provision in ("K", "E")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("X12,Zed,Al,01/01/2016", "A UPN has 13 characters"),
+        ("{upn},Zed,Al,31/02/2016", "is not a date"),
+        ("{upn},Zed,Al,01/01/1066", "is not a date"),
+        ("{upn},,Al,01/01/2016", "is empty"),
+        ("{upn},{long},Al,01/01/2016", "the most is 100"),
+        ("{upn},Zed,Al,", "every pupil needs one"),
+    ],
+)
+def test_a_bad_row_is_refused_saying_what_and_where_and_nothing_changes(persona, row, message):
+    before = Pupil.objects.count()
+    text = "UPN,Legal Surname,Legal Forename,DOB\n" + row.format(upn=good_upn(), long="x" * 101)
+    run = run_file(persona, text + f"\n{good_upn('555555555')},Fine,Row,01/01/2016\n")
+    refused = [r for r in run.report["rows"] if r["outcome"] == "refuse"]
+    assert run.status == "refused" and message in " ".join(refused[0]["messages"])
+    assert refused[0]["line"] == 2
+    assert services.apply(run.pk, persona("senco")).status == "refused"
+    assert Pupil.objects.count() == before
+
+
+def test_a_wrong_check_letter_imports_with_a_warning(persona):
+    upn = good_upn()
+    wrong = ("B" if upn[0] != "B" else "C") + upn[1:]
+    run = run_file(persona, PUPILS.format(upn=wrong))
+    assert run.status == "checked"
+    row = next(r for r in run.report["rows"] if r["line"] == 2)
+    assert "check letter does not match" in row["warnings"][0]
+    services.apply(run.pk, persona("senco"))
+    assert Pupil.objects.filter(upn=wrong).exists()
+
+
+def test_a_upn_twice_in_the_file_refuses_both_rows(persona):
+    upn = good_upn()
+    text = f"UPN,Legal Surname,Legal Forename,DOB\n{upn},A,B,01/01/2016\n{upn},C,D,01/01/2016\n"
+    run = run_file(persona, text)
+    assert run.report["counts"]["refuse"] == 2
+    assert "also on line 3" in run.report["rows"][0]["messages"][0]
+
+
+def test_a_formula_in_a_name_is_kept_as_plain_text(persona):
+    text = PUPILS.format(upn=good_upn()).replace("Zephyr", '=HYPERLINK("http://x")')
+    services.apply(run_file(persona, text).pk, persona("senco"))
+    assert Pupil.objects.get(upn=good_upn()).legal_last_name == '=HYPERLINK("http://x")'
+
+
+def test_a_pupil_is_found_by_former_upn(persona):
+    pupil = targets.taught_pupil()
+    upn = good_upn()
+    text = (
+        "UPN,Former UPN,Legal Surname,Legal Forename,DOB\n"
+        f"{upn},{pupil.upn},{pupil.legal_last_name},{pupil.legal_first_name},"
+        f"{pupil.date_of_birth:%d/%m/%Y}\n"
+    )
+    run = run_file(persona, text)
+    assert run.report["counts"]["change"] == 1
+    services.apply(run.pk, persona("senco"))
+    pupil.refresh_from_db()
+    assert (pupil.upn, pupil.former_upn) == (upn, pupil.upn if False else pupil.former_upn)
+
+
+def test_contacts_link_to_pupils_and_a_parent_of_two_is_one_contact(persona):
+    a, b = Pupil.objects.filter(school=targets.home_school()).exclude(upn="")[:2]
+    text = (
+        "UPN,Contact Forename,Contact Surname,Relationship,Parental Responsibility,Email,Mobile\n"
+        f"{a.upn},Gwen,Harrow,Mother,Y,gwen@example.org,07700 900123\n"
+        f"{b.upn},Gwen,Harrow,mum,yes,gwen@example.org,07700 900123\n"
+        "Z000000000000,Nobody,Known,Father,Y,,\n"
+    )
+    run = run_file(persona, text, name="contacts.csv")
+    assert run.kind == "contacts" and run.status == "refused"
+    assert "import pupils first" in run.report["rows"][0]["messages"][0]
+    run = run_file(persona, "\n".join(text.splitlines()[:3]) + "\n", name="contacts.csv")
+    services.apply(run.pk, persona("senco"))
+    gwen = Contact.objects.get(email="gwen@example.org")
+    assert set(PupilContact.objects.filter(contact=gwen).values_list("pupil", flat=True)) == {
+        a.pk, b.pk,
+    }  # fmt: skip
+    assert PupilContact.objects.get(contact=gwen, pupil=a).relationship == "PAM"
+    again = run_file(persona, "\n".join(text.splitlines()[:3]) + "\n", name="contacts.csv")
+    assert again.report["counts"]["same"] == 2
+
+
+def test_staff_are_matched_by_email_then_name(persona):
+    member = Staff.objects.filter(school=targets.home_school()).first()
+    text = (
+        "Title,Forename,Surname,Job Title,Email\n"
+        f"{member.title},{member.first_name},{member.last_name},Head of maths,{member.email}\n"
+        "Ms,Nia,Newstaff,Teaching assistant,nia@school.example\n"
+    )
+    run = run_file(persona, text, name="staff.csv")
+    assert run.kind == "staff"
+    assert run.report["counts"]["create"] == 1 and run.report["counts"]["change"] == 1
+    services.apply(run.pk, persona("senco"))
+    assert Staff.objects.get(email="nia@school.example").job_title == "Teaching assistant"
+
+
+def test_a_class_file_sets_the_class_members_and_its_teacher(persona):
+    pupils = list(Pupil.objects.filter(school=targets.home_school()).on_roll().exclude(upn="")[:3])
+    teacher = Staff.objects.filter(school=targets.home_school()).exclude(email="").first()
+    rows = "".join(f"{p.upn},Kestrel,{teacher.email}\n" for p in pupils)
+    run = run_file(persona, "UPN,Reg Group,Teacher\n" + rows, name="classes.csv")
+    assert run.kind == "groups" and run.report["counts"]["create"] == 3
+    services.apply(run.pk, persona("senco"))
+    group = TeachingGroup.objects.get(name="Kestrel")
+    assert set(group.pupils.values_list("pk", flat=True)) == {p.pk for p in pupils}
+    assert group.staffing.get().staff == teacher
+    smaller = "UPN,Reg Group,Teacher\n" + "".join(
+        f"{p.upn},Kestrel,{teacher.email}\n" for p in pupils[:2]
+    )
+    run = run_file(persona, smaller, name="classes.csv")
+    assert "1 pupil(s) not in the file would leave it" in run.report["file_warnings"][0]
+    services.apply(run.pk, persona("senco"))
+    assert group.pupils.count() == 2
+
+
+def test_the_mapping_a_school_chose_is_offered_for_the_next_file_laid_out_the_same(persona):
+    text = "Pupil ref,Family,Given,Born\n" + f"{good_upn()},Zed,Al,01/01/2016\n"
+    run = services.upload(persona("senco"), targets.home_school(), "odd.csv", text.encode())
+    assert run.kind == ""
+    mapping = {"upn": "Pupil ref", "legal_last_name": "Family", "legal_first_name": "Given",
+               "date_of_birth": "Born"}  # fmt: skip
+    services.choose_columns(run, "pupils", mapping)
+    later = services.upload(persona("senco"), targets.home_school(), "odd2.csv", text.encode())
+    assert (
+        services._remembered(targets.home_school(), services.KINDS["pupils"], later.headings)
+        == mapping
+    )
+
+
+def test_the_command_line_import_reports_and_exits_by_outcome(persona, tmp_path, capsys):
+    good = tmp_path / "pupils.csv"
+    good.write_text(PUPILS.format(upn=good_upn()))
+    call_command("import", str(good), "--school", "990000", "--dry-run")
+    assert "2 to add" in capsys.readouterr().out and not Pupil.objects.filter(upn=good_upn())
+    call_command("import", str(good), "--school", "990000")
+    assert "Applied." in capsys.readouterr().out and Pupil.objects.filter(upn=good_upn())
+    bad = tmp_path / "bad.csv"
+    bad.write_text("UPN,Legal Surname,Legal Forename,DOB\nX,Y,Z,not a date\n")
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", str(bad), "--school", "990000")
+    assert exited.value.code == 1
+    assert "Refused: nothing was changed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere.csv", "--school", "990000"], "is not a file"),
+        (["{file}"], "several schools"),
+        (["{file}", "--school", "999999"], "No school has the URN"),
+    ],
+)
+def test_the_command_line_refuses_bad_arguments(tmp_path, args, message):
+    from django.core.management import CommandError
+
+    f = tmp_path / "p.csv"
+    f.write_text("a,b\n1,2\n")
+    with pytest.raises(CommandError, match=message):
+        call_command("import", *[a.format(file=f) for a in args])
+
+
+def test_the_pages_upload_map_check_and_apply(client_for):
+    client = client_for("senco")
+    upload = SimpleUploadedFile("pupils.csv", PUPILS.format(upn=good_upn()).encode())
+    response = client.post("/imports/", {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert b"What the columns hold" in page.content
+    run = ImportRun.objects.latest("id")
+    form = {"step": "columns", "kind": "pupils", **run.mapping}
+    client.post(response["Location"], form)
+    run.refresh_from_db()
+    assert run.status == "checked"
+    assert b"Apply: add 2 and change 0" in client.get(response["Location"]).content
+    client.post(response["Location"], {"step": "apply"})
+    run.refresh_from_db()
+    assert run.status == "applied" and Pupil.objects.filter(upn=good_upn()).exists()
+
+
+def test_an_upload_that_is_not_a_spreadsheet_says_so_and_keeps_nothing(client_for):
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\nrest")
+    response = client_for("senco").post("/imports/", {"file": upload})
+    assert b"This is a PNG picture, not a spreadsheet" in response.content
+    assert not ImportRun.objects.exists()
+    assert AuditEntry.objects.filter(action="import.refused").exists()
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client_for, settings):
+    settings.SENCO_IMPORT_MAX_MB = 1
+    upload = SimpleUploadedFile("big.csv", b"a,b\n" + b"1,2\n" * 300_000)
+    response = client_for("senco").post("/imports/", {"file": upload})
+    assert b"the largest accepted is 1 MB" in response.content
+    assert not ImportRun.objects.exists()
+
+
+def test_a_teacher_cannot_import_and_another_schools_import_is_not_found(client_for, persona):
+    assert client_for("teacher").get("/imports/").status_code == 403
+    run = services.upload(persona("senco"), targets.home_school(), "p.csv", b"UPN,x\nA,1\n")
+    assert client_for("other_senco").get(f"/imports/{run.public_id}/").status_code == 404
