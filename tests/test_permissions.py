@@ -29,6 +29,7 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("healthz", "", "GET"): answers(200, anonymous=200),
     ("interop:list", "", "GET"): answers(403, senco=200, other_senco=200),
     ("interop:list", "", "POST"): answers(403, senco=200, other_senco=200),
+    ("interop:discrepancies", "", "GET"): answers(403, senco=200, other_senco=200),
     ("interop:detail", "import", "GET"): answers(403, senco=200, other_senco=404),
     ("interop:detail", "import", "POST"): answers(403, senco=200, other_senco=404),
     ("account_login", "", "GET"): answers(302, anonymous=200),

@@ -11,11 +11,13 @@ from senco.audit.models import AuditEntry, AuditPupil
 ACTIONS = {
     "pupil.viewed": "Read a pupil's record",
     "pupil.listed": "Listed pupils",
+    "pupil.exported": "Exported named pupils",
     "pupil.refused": "Asked for a pupil record they may not see",
     "register.status_changed": "Changed SEN status and needs",
     "school.refused": "Asked for a school they hold no role in",
     "request.forged": "Sent a form without this site's security token",
     "pupil.imported": "Imported a pupil's details from the MIS",
+    "register.imported": "Imported SEN status and needs from the MIS (first load)",
     "contact.imported": "Imported a contact from the MIS",
     "staff.imported": "Imported a member of staff from the MIS",
     "group.imported": "Imported a class or teaching group from the MIS",

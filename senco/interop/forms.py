@@ -8,7 +8,8 @@ NOT_IN_FILE = ""
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="File from your MIS",
-        help_text="A CSV or XLSX file: pupils, contacts, staff, or classes and teaching groups. "
+        help_text="A CSV or XLSX file: pupils, contacts, staff, classes and teaching groups, or "
+        "SEN status and needs. "
         "Nothing changes until you have seen the check and chosen Apply.",
     )
 

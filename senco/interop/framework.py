@@ -81,6 +81,7 @@ class Plan:
     results: list[RowResult]
     file_warnings: list[str] = field(default_factory=list)
     work: Any = None  # what the kind's apply() needs: built while planning
+    extra: dict = field(default_factory=dict)  # kept in the report beside the rows
 
     @property
     def refused(self) -> bool:

@@ -29,7 +29,7 @@ from senco.interop.framework import (
     register,
 )
 from senco.pupils import census
-from senco.pupils.models import Contact, Pupil, PupilContact
+from senco.pupils.models import Contact, Pupil, PupilContact, SenNeed, SenStatus, Source
 from senco.schools.calendar import academic_year_start
 from senco.schools.models import GroupStaff, Staff, TeachingGroup
 from senco.schools.services import school_year
@@ -660,3 +660,146 @@ def _staff_member(staff: list[Staff], text: str) -> Staff | None:
 
 
 register(GroupsKind())
+
+
+PROVISION_WORDS = {
+    "sen support": "K", "support": "K", "ehc plan": "E", "ehcp": "E",
+    "education, health and care plan": "E", "statement": "S", "school action": "A",
+    "school action plus": "P", "no special educational need": "N", "none": "N", "": "N",
+}  # fmt: skip
+NEED_WORDS = {label.lower(): code for code, (label, _) in census.NEEDS.items()}
+
+
+def provision(text: str) -> str:
+    key = text.strip()
+    if key.upper() in census.PROVISION:
+        return key.upper()
+    if key.lower() in PROVISION_WORDS:
+        return PROVISION_WORDS[key.lower()]
+    raise cells.CellError(f"{text[:40]!r} is not an SEN status: write N, K or E.")
+
+
+def need(text: str) -> str:
+    key = text.strip()
+    if not key:
+        return ""
+    if key.upper() in census.NEEDS:
+        return key.upper()
+    if key.lower() in NEED_WORDS:
+        return NEED_WORDS[key.lower()]
+    raise cells.CellError(
+        f"{text[:40]!r} is not a census type of need: write a code such as SPLD, MLD, ASD, "
+        "SEMH or SLCN."
+    )
+
+
+def entry_text(provision_code: str, needs: list[str]) -> str:
+    return provision_code + (f": {', '.join(needs)}" if needs else "")
+
+
+class SenKind(Kind):
+    """SEN status and needs as the MIS holds them.
+
+    OpenSENCO owns the SEN record: the MIS's entry is taken only for a pupil with no SEN history
+    here yet (a school's first load). Where the two disagree later, nothing is overwritten: the
+    row says so and the pupil joins the discrepancy list for the SENCO to settle.
+    """
+
+    key = "sen"
+    label = "SEN status and needs"
+    help = "One row per pupil: UPN, SEN status (N, K or E), and the ranked needs."
+    columns = (
+        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        Column(
+            "provision",
+            "SEN status",
+            required=True,
+            aliases=("SEN Provision", "SEN", "SEN Stage", "SEN Status Code"),
+        ),
+        Column("need_1", "Primary need", aliases=("SEN Need 1", "Need 1", "Primary Need Type")),
+        Column("need_2", "Secondary need", aliases=("SEN Need 2", "Need 2")),
+        Column("need_3", "Further need", aliases=("SEN Need 3", "Need 3")),
+        Column("starts", "SEN start date", aliases=("Start Date", "SEN Start")),
+    )
+
+    def plan(self, school, rows, progress) -> Plan:
+        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        with_history = set(
+            SenStatus.objects.filter(pupil__school=school).values_list("pupil_id", flat=True)
+        )
+        open_needs: dict[int, list[str]] = {}
+        for pupil_id, code in (
+            SenNeed.objects.filter(pupil__school=school, ends__isnull=True)
+            .order_by("pupil_id", "rank")
+            .values_list("pupil_id", "need")
+        ):
+            open_needs.setdefault(pupil_id, []).append(code)
+        results = {row.line: RowResult(row.line, SAME) for row in rows}
+        duplicates(rows, "upn", results, "UPN")
+        work, discrepancies = [], []
+        for row in rows:
+            result = results[row.line]
+            upn = row.get("upn").replace(" ", "").upper()
+            pupil = pupils.get(upn)
+            if pupil is None:
+                result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
+            code = read_cell(row, result, "provision", provision)
+            needs = [
+                n
+                for key in ("need_1", "need_2", "need_3")
+                if (n := read_cell(row, result, key, need))
+            ]
+            starts = read_cell(row, result, "starts", cells.date) if row.has("starts") else None
+            if result.outcome == REFUSE or pupil is None or code is None:
+                continue
+            result.label = f"{pupil.full_name} ({upn})"
+            for breach in census.check_entry(census.census_provision(code), needs):
+                result.warnings.append(f"Census rule: {breach.message}")
+            theirs = entry_text(code, needs)
+            if pupil.pk not in with_history:
+                if code != "N" or needs:
+                    result.outcome = CREATE
+                    result.changes = {"sen": ["", theirs]}
+                    work.append((pupil, code, needs, starts or timezone.localdate(), result))
+                continue
+            ours = entry_text(pupil.sen_provision, open_needs.get(pupil.pk, []))
+            if ours != theirs:
+                result.warnings.append(
+                    f"The MIS has {theirs}; OpenSENCO has {ours}. Left as recorded here: see "
+                    "the list of disagreements."
+                )
+                discrepancies.append(
+                    {"upn": upn, "pupil": str(pupil.public_id), "line": row.line, "mis": theirs}
+                )
+        plan = Plan(results=list(results.values()), work=work)
+        plan.extra = {"discrepancies": discrepancies}
+        return plan
+
+    @transaction.atomic
+    def apply(self, school, plan, by) -> None:
+        statuses, needs, entries = [], [], []
+        for pupil, code, codes, starts, _result in plan.work:
+            statuses.append(
+                SenStatus(pupil=pupil, provision=code, starts=starts, source=Source.IMPORTED)
+            )
+            needs += [
+                SenNeed(pupil=pupil, need=n, rank=rank, starts=starts, source=Source.IMPORTED)
+                for rank, n in enumerate(codes, start=1)
+            ]
+            pupil.sen_provision, pupil.primary_need = code, codes[0] if codes else ""
+            entries.append(
+                (
+                    pupil,
+                    "register.imported",
+                    pupil,
+                    {},
+                    {"entry": entry_text(code, codes), "from": starts},
+                )
+            )
+        SenStatus.objects.bulk_create(statuses)
+        SenNeed.objects.bulk_create(needs)
+        Pupil.objects.bulk_update([p for p, *_ in plan.work], ["sen_provision", "primary_need"])
+        log.changes(by, entries)
+
+
+register(SenKind())

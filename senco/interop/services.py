@@ -123,6 +123,7 @@ def _report(plan: Plan, table: Table) -> dict:
         "counts": plan.counts(),
         "rows": [r.as_dict() for r in shown[:REPORT_ROWS]],
         "more": max(0, len(shown) - REPORT_ROWS),
+        **plan.extra,
     }
 
 

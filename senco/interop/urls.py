@@ -5,5 +5,6 @@ from senco.interop import views
 app_name = "interop"
 urlpatterns = [
     path("", views.import_list, name="list"),
+    path("disagreements/", views.discrepancies, name="discrepancies"),
     path("<uuid:public_id>/", views.import_detail, name="detail"),
 ]

@@ -3,15 +3,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from senco import access
+from senco.audit import log
 from senco.interop import services, tasks
 from senco.interop.forms import KindForm, MappingForm, UploadForm
 from senco.interop.framework import KINDS, OUTCOMES, auto_mapping
+from senco.interop.mis import entry_text
 from senco.interop.models import ImportRun
 from senco.interop.tabular import FileRefused
+from senco.pupils.models import SenNeed
+from senco.schools.calendar import academic_year_start, census_days
 
 
 @login_required
@@ -108,3 +113,47 @@ def _set_running(run: ImportRun, status: str) -> None:
     run.status = status
     run.progress_done = 0
     run.save(update_fields=["status", "progress_done"])
+
+
+@login_required
+def discrepancies(request):
+    """Where the MIS and OpenSENCO still disagree on SEN status or needs, from the latest SEN
+    import: the SENCO settles each before census day (DESIGN.md, "Data rules")."""
+    school = access.current_school(request, "imports.run")
+    run = (
+        ImportRun.objects.filter(school=school, kind="sen")
+        .filter(status__in=[ImportRun.Status.APPLIED, ImportRun.Status.CHECKED])
+        .first()
+    )
+    listed = {d["pupil"]: d for d in (run.report.get("discrepancies", []) if run else [])}
+    pupils = (
+        access.pupils_visible_to(request.user, school)
+        .filter(public_id__in=list(listed))
+        .prefetch_related(
+            Prefetch(
+                "sen_needs",
+                queryset=SenNeed.objects.filter(ends__isnull=True).order_by("rank"),
+                to_attr="open_needs",
+            )
+        )
+        .order_by("legal_last_name", "legal_first_name")
+    )
+    rows = []
+    for pupil in pupils:
+        ours = entry_text(pupil.sen_provision, [n.need for n in pupil.open_needs])
+        theirs = listed[str(pupil.public_id)]["mis"]
+        if ours != theirs:
+            rows.append((pupil, ours, theirs))
+    log.read_list(request.user, "pupil.listed", school, [p for p, _, _ in rows])
+    today = access.today()
+    census_day = next(
+        d for y in (academic_year_start(today), academic_year_start(today) + 1)
+        for d in census_days(y) if d >= today
+    )  # fmt: skip
+    context = {
+        "run": run,
+        "rows": rows,
+        "census_day": census_day,
+        "may_change": access.can(request.user, "register.change", school),
+    }
+    return render(request, "interop/discrepancies.html", context)

@@ -277,3 +277,44 @@ def test_a_teacher_cannot_import_and_another_schools_import_is_not_found(client_
     assert client_for("teacher").get("/imports/").status_code == 403
     run = services.upload(persona("senco"), targets.home_school(), "p.csv", b"UPN,x\nA,1\n")
     assert client_for("other_senco").get(f"/imports/{run.public_id}/").status_code == 404
+
+
+def test_sen_entries_load_once_then_disagreements_are_listed_not_overwritten(persona, client_for):
+    fresh = Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True).exclude(
+        upn=""
+    ).first()
+    on_register = targets.taught_pupil()
+    text = (
+        "UPN,SEN Status,Primary Need,Secondary Need\n"
+        f"{fresh.upn},K,SpLD,\n"
+        f"{on_register.upn},E,ASD,SLCN\n"
+    )
+    run = run_file(persona, text, name="sen.csv")
+    assert run.kind == "sen" and run.report["counts"]["create"] == 1
+    services.apply(run.pk, persona("senco"))
+    fresh.refresh_from_db()
+    assert (fresh.sen_provision, fresh.primary_need) == ("K", "SPLD")
+    assert fresh.sen_statuses.get().source == "imported"
+    on_register.refresh_from_db()
+    before = on_register.sen_provision
+    page = client_for("senco").get("/imports/disagreements/").content.decode()
+    assert on_register.full_name in page and "E: ASD, SLCN" in page
+    assert on_register.sen_provision == before
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [("Q,SPLD", "is not an SEN status"), ("K,Dyslexia", "is not a census type of need")],
+)
+def test_unknown_sen_codes_are_refused(persona, cells, message):
+    pupil = targets.taught_pupil()
+    run = run_file(persona, f"UPN,SEN Status,Primary Need\n{pupil.upn},{cells}\n", name="sen.csv")
+    assert message in run.report["rows"][0]["messages"][0]
+
+
+def test_an_imported_entry_that_breaks_a_census_rule_comes_in_with_a_warning(persona):
+    fresh = Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True).exclude(
+        upn=""
+    ).first()
+    run = run_file(persona, f"UPN,SEN Status,Primary Need\n{fresh.upn},E,NSA\n", name="sen.csv")
+    assert run.status == "checked" and "Census rule" in run.report["rows"][0]["warnings"][0]
