@@ -54,6 +54,7 @@ ACTIONS: dict[str, set[str]] = {
     "pupil.share_with_parents": SEN_LEADS | {Role.HEAD},
     "pupil.grant": SEN_LEADS | {Role.HEAD},
     "register.change": set(SEN_LEADS),
+    "register.export": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
     "register.view_history": (RECORD_READERS - {Role.PASTORAL_LEAD, Role.SAFEGUARDING_LEAD})
     | {Role.PARENT},
     "concern.raise": STAFF_ROLES,

@@ -14,6 +14,10 @@ def navigation(request):
         nav.append(("Pupils", "pupils:list"))
     if access.can(request.user, "imports.run", school):
         nav.append(("Imports", "interop:list"))
+    if access.can(request.user, "assessment.record", school) or access.can(
+        request.user, "assessment.manage_types", school
+    ):
+        nav.append(("Assessment", "assessment:types"))
     if access.can(request.user, "accounts.invite", school):
         nav.append(("Invitations", "invitation_list"))
     if access.can(request.user, "audit.view", school):

@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "senco.accounts",
     "senco.schools",
     "senco.pupils",
+    "senco.assessment",
     "senco.audit",
     "senco.interop",
     "senco.demo",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("school/", views.switch_school, name="switch_school"),
     path("accounts/", include("senco.accounts.urls")),
     path("pupils/", include("senco.pupils.urls")),
+    path("assessment/", include("senco.assessment.urls")),
     path("imports/", include("senco.interop.urls")),
     path("audit/", include("senco.audit.urls")),
 ]

@@ -38,9 +38,11 @@ def home(request):
     roles = access.roles_in(request.user, school)
     kind = access.home_kind(roles)
     context: dict = {"kind": kind, "school": school}
+    context["may_export_register"] = access.can(request.user, "register.export", school)
     pupils = access.pupils_visible_to(request.user, school)
     if kind == "sen_lead":
         context["counts"] = _register_counts(pupils)
+        context["joining"] = pupils.joining().count()
         context["missing_need"] = list(
             pupils.on_roll().filter(sen_provision__in=census.REGISTER_CODES, primary_need="")[:10]
         )

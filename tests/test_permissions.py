@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import targets
+from tests.assessment import helpers as assessment
 
 ALL = [
     "senco", "head", "teacher", "other_teacher", "ta", "governor", "parent", "other_parent",
@@ -73,6 +74,12 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("home", "", "GET"): answers(200),
     ("switch_school", "other_school", "POST"): answers(404, other_senco=302, trustlead=302),
     ("pupils:list", "", "GET"): answers(200),
+    # Everyone exports the list they see (empty for roles that see no named pupil).
+    ("pupils:export_csv", "", "GET"): answers(200),
+    ("pupils:export_xlsx", "", "GET"): answers(200),
+    # The whole register: 403 before re-authentication, then 302 to it (no recent sign-in here).
+    ("pupils:register_csv", "", "GET"): answers(403, senco=302, head=302, other_senco=302),
+    ("pupils:register_xlsx", "", "GET"): answers(403, senco=302, head=302, other_senco=302),
     ("pupils:detail", "taught", "GET"): answers(404, **SEES_TAUGHT),
     ("pupils:detail", "child", "GET"): answers(404, senco=200, head=200, parent=200),
     ("pupils:detail", "elsewhere", "GET"): answers(404, other_senco=200),
@@ -96,12 +103,40 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
         404, senco=200, head=200, teacher=403, ta=403
     ),
     ("pupils:contact_confidential", "contact_of_another", "GET"): answers(404, parent=403),
+    # Assessment: types are the school's (other_senco sees their own school's list); results
+    # are recorded by teaching staff for the groups they work with, 404 for any other group.
+    ("assessment:types", "", "GET"): answers(
+        403, **SEES_TAUGHT, other_teacher=200, other_senco=200
+    ),
+    ("assessment:type_create", "", "GET"): answers(403, senco=200, head=200, other_senco=200),
+    ("assessment:type_create", "", "POST"): answers(403, senco=200, head=200, other_senco=200),
+    ("assessment:type_change", "assessment_type", "GET"): answers(
+        403, senco=200, head=200, other_senco=404
+    ),
+    ("assessment:type_change", "assessment_type", "POST"): answers(
+        403, senco=200, head=200, other_senco=404
+    ),
+    ("assessment:record", "", "GET"): answers(
+        403, **SEES_TAUGHT, other_teacher=200, other_senco=200
+    ),
+    ("assessment:grid", "taught_group", "GET"): answers(
+        403, **SEES_TAUGHT, other_teacher=404, other_senco=404
+    ),
+    ("assessment:grid", "taught_group", "POST"): answers(
+        403, **SEES_TAUGHT, other_teacher=404, other_senco=404
+    ),
+    ("assessment:grid", "other_group", "GET"): answers(
+        403, senco=200, head=200, other_teacher=200, teacher=404, ta=404, other_senco=404
+    ),
     # Each school's SENCO and head read its own log (other_senco: the second school's).
     ("audit:log", "", "GET"): answers(403, senco=200, head=200, other_senco=200),
 }
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 OTHER_TARGETS = {
+    "assessment_type": lambda: {"public_id": assessment.assessment_type().public_id},
+    "taught_group": lambda: assessment.grid_kwargs("teacher"),
+    "other_group": lambda: assessment.grid_kwargs("other_teacher"),
     "reset_key": lambda: {"uidb36": "1", "key": "set-password-bad-key"},
     "security_key": lambda: {"pk": 999999},
     "provider": lambda: {"provider_id": "no-such-school-sign-in"},

@@ -21,6 +21,8 @@ ACTIONS = {
     "contact.imported": "Imported a contact from the MIS",
     "staff.imported": "Imported a member of staff from the MIS",
     "group.imported": "Imported a class or teaching group from the MIS",
+    "attendance.imported": "Imported attendance figures from the MIS",
+    "suspension.imported": "Imported a suspension or exclusion from the MIS",
     "import.applied": "Applied an import",
     "import.refused": "Tried an import that was refused",
     "school.sign_in_changed": "Switched sign-in with a school account on or off",

@@ -8,6 +8,7 @@ go through the audit log.
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,8 +16,19 @@ from django.utils import timezone
 from faker import Faker
 
 from senco.accounts.models import Invitation, Membership, PupilGrant, Role, User
+from senco.assessment import values
+from senco.assessment.models import AssessmentType, Result
 from senco.pupils import census
-from senco.pupils.models import Contact, Pupil, PupilContact, SenNeed, SenStatus, Source
+from senco.pupils.models import (
+    Attendance,
+    Contact,
+    Pupil,
+    PupilContact,
+    SenNeed,
+    SenStatus,
+    Source,
+    Suspension,
+)
 from senco.schools.calendar import academic_year_start, parse_term_dates, year_group_for
 from senco.schools.models import (
     AcademicYear,
@@ -81,10 +93,19 @@ def weighted(rng: random.Random, table: dict[str, float]) -> str:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
+SUSPENSION_REASONS = [
+    "Persistent disruptive behaviour",
+    "Physical assault against a pupil",
+    "Verbal abuse or threatening behaviour against an adult",
+    "Damage to property",
+]
+
+
 def remove_demo() -> None:
     """Delete the earlier demo (the audit log keeps its entries: it is append-only)."""
     schools = School.objects.filter(is_demo=True)
     Membership.objects.filter(school__in=schools).delete()
+    Result.objects.filter(pupil__school__in=schools).delete()
     Pupil.objects.filter(school__in=schools).delete()
     schools.delete()
     Trust.objects.filter(is_demo=True).delete()
@@ -109,6 +130,9 @@ class SchoolBuilder:
         self._classes(pupils)
         self._contacts(pupils)
         self._sen_history(pupils)
+        build_assessments(self, pupils)
+        self._applicants()
+        self._attendance_and_suspensions(pupils)
 
     def _academic_years(self) -> dict[int, AcademicYear]:
         years = AcademicYear.objects.bulk_create(
@@ -174,7 +198,7 @@ class SchoolBuilder:
             left = dt.date(self.this_year + last_group + 1 - year_group_now, 7, 20)
         if rng.random() < 0.12:  # joined mid-phase
             joined_year = rng.randint(joined_year, left.year - 1 if left else self.this_year)
-        enrolled = dt.date(joined_year, 9, rng.choice([1, 2, 3, 4, 5]))
+        enrolled = min(dt.date(joined_year, 9, rng.choice([1, 2, 3, 4, 5])), self.today)
         preferred = rng.random() < 0.06
         return Pupil(
             school=self.school,
@@ -191,6 +215,46 @@ class SchoolBuilder:
             eal=rng.random() < 0.2,
             medical_flag=rng.random() < 0.08,
         )
+
+    def _attendance_and_suspensions(self, pupils: list[Pupil]) -> None:
+        """This school year's attendance so far, lower on the whole for pupils on the register
+        (as nationally), and a few suspensions."""
+        rng, starts = self.rng, dt.date(self.this_year, 9, 1)
+        ends = max(starts, self.today - dt.timedelta(days=1))
+        possible = max(2, 2 * sum(1 for d in range((ends - starts).days + 1)
+                                  if (starts + dt.timedelta(days=d)).weekday() < 5))  # fmt: skip
+        figures, suspensions = [], []
+        for p in pupils:
+            if p.left_on is not None:
+                continue
+            rate = min(1.0, rng.gauss(0.9 if p.sen_provision in ("K", "E") else 0.94, 0.05))
+            present = max(0, min(possible, round(possible * rate)))
+            figures.append(
+                Attendance(
+                    pupil=p, starts=starts, ends=ends, possible=possible, present=present,
+                    percent=round(100 * present / possible, 1),
+                )
+            )  # fmt: skip
+            if rng.random() < (0.03 if p.sen_provision in ("K", "E") else 0.005):
+                suspensions.append(
+                    Suspension(
+                        pupil=p, starts=starts + dt.timedelta(days=rng.randint(10, 60)),
+                        sessions=rng.choice([2, 2, 4, 6, 10]),
+                        reason=rng.choice(SUSPENSION_REASONS),
+                    )
+                )  # fmt: skip
+        Attendance.objects.bulk_create(figures, batch_size=1000)
+        Suspension.objects.bulk_create(suspensions, ignore_conflicts=True)
+
+    def _applicants(self) -> None:
+        """Pupils joining the first year group next September, so the SENCO can prepare."""
+        first = self.year_groups[0]
+        joining = [self._pupil(first) for _ in range(max(3, self.size // 100))]
+        for pupil in joining:
+            pupil.date_of_birth += dt.timedelta(days=365)
+            pupil.enrolled_on = dt.date(self.this_year + 1, 9, 1)
+            pupil.upn = self._upn(self.this_year + 1)
+        Pupil.objects.bulk_create(joining)
 
     def _pupils(self) -> list[Pupil]:
         per_year = max(1, self.size // len(self.year_groups))
@@ -359,6 +423,132 @@ class SchoolBuilder:
             for code, starts, ends in periods
         ]
         return statuses, needs
+
+
+# Each demo school's assessment types: (name, kind, settings).
+DEMO_ASSESSMENTS: list[tuple[str, str, dict]] = [
+    ("NGRT reading (standardised)", values.STANDARDISED, {"reliability": Decimal("0.900")}),
+    ("Salford reading age", values.READING_AGE, {}),
+    ("Single word spelling age", values.SPELLING_AGE, {}),
+    ("KS2 reading scaled score", values.KS_SCALED, {}),
+    ("Phonics screening check (out of 40)", values.RAW, {"maximum": 40}),
+    ("Teacher judgement: reading", values.JUDGEMENT, {}),
+    ("Pre-key stage standards: reading", values.PRE_KEY_STAGE, {}),
+    ("Engagement Model", values.ENGAGEMENT, {}),
+]
+# How a pupil on the register progresses: ratio gain in reading age (METRICS.md), by chance.
+PROGRESS = {"improves": (0.4, 1.4, 2.6), "steady": (0.35, 0.8, 1.2), "plateaus": (0.25, 0.1, 0.6)}
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (later.day < earlier.day)
+
+
+def _sittings(builder: "SchoolBuilder") -> list[tuple[str, dt.date]]:
+    """A test day in each term of this school year and the last, up to today: 60% through the
+    term, moved back to a weekday."""
+    days = []
+    for start_year in (builder.this_year - 1, builder.this_year):
+        if start_year < builder.first_year:
+            continue
+        for name, starts, ends in parse_term_dates(settings.SENCO_TERM_DATES, start_year):
+            day = starts + (ends - starts) * 3 // 5
+            while day.weekday() >= 5:
+                day -= dt.timedelta(days=1)
+            if day <= builder.today:
+                days.append((name, day))
+    return days
+
+
+def build_assessments(builder: "SchoolBuilder", pupils: list[Pupil]) -> None:
+    """The school's assessment types, and termly results over the last two school years for
+    the pupils on the register now: reading and spelling ages that rise at each pupil's own
+    rate (some improve, some plateau), standardised scores and judgements that follow them, the
+    phonics check in Year 1 and Year 2, KS2 scaled scores in Year 6; the pre-key stage
+    standards and the Engagement Model for pupils working below the national curriculum.
+    Synthetic, written in bulk, and not audited (it is no one's action)."""
+    school = builder.school
+    rng = random.Random(f"assessment-{builder.o.seed}-{school.urn}")  # apart from the school's
+    types = {}
+    for name, kind, settings_ in DEMO_ASSESSMENTS:
+        scale = list(values.DEFAULT_SCALES.get(kind, ()))
+        types[kind] = AssessmentType(school=school, name=name, kind=kind, scale=scale, **settings_)
+    AssessmentType.objects.bulk_create(types.values())
+    primary = school.phase != Phase.SECONDARY
+    sittings = _sittings(builder)
+    results: list[Result] = []
+
+    def add(pupil: Pupil, kind: str, day: dt.date, **value) -> None:
+        results.append(
+            Result(
+                pupil=pupil,
+                assessment_type=types[kind],
+                taken_on=day,
+                source=Source.IMPORTED,
+                **value,
+            )
+        )
+
+    for p in pupils:
+        if p.left_on is not None or p.sen_provision not in census.REGISTER_CODES:
+            continue
+        trajectory = rng.choices(list(PROGRESS), weights=[w for w, _, _ in PROGRESS.values()])[0]
+        _, low, high = PROGRESS[trajectory]
+        gain = rng.uniform(low, high)
+        # How far reading lags behind age at the first test, as a share of age.
+        lag = rng.uniform(0.06, 0.22) if p.sen_provision == "K" else rng.uniform(0.18, 0.32)
+        delay = 0.0
+        below = p.primary_need in ("PMLD", "SLD") or (
+            p.sen_provision == "E" and p.primary_need == "MLD" and rng.random() < 0.5
+        )
+        first = None
+        standard = rng.randint(1, 2)
+        engagement = 0
+        retake = True
+        for number, (term, day) in enumerate(sittings):
+            on_roll = p.enrolled_on is not None and p.enrolled_on <= day
+            year_group = year_group_for(p.date_of_birth, day)
+            if not on_roll or year_group < 1 or year_group not in builder.year_groups:
+                continue
+            age = _months_between(p.date_of_birth, day)
+            if first is None:
+                first, delay = day, lag * age
+            elapsed = _months_between(first, day)
+            if below:
+                if p.primary_need == "PMLD" or not primary:
+                    if trajectory != "plateaus" and number % 2 == 1:
+                        engagement = min(engagement + 1, 2)
+                    label = values.DEFAULT_SCALES[values.ENGAGEMENT][engagement]
+                    add(p, values.ENGAGEMENT, day, label=label)
+                else:
+                    if trajectory == "improves" and number % 3 == 2:
+                        standard = min(standard + 1, 6)
+                    add(p, values.PRE_KEY_STAGE, day, label=f"Standard {standard}")
+                continue
+            reading = round(age - delay - elapsed + gain * elapsed + rng.uniform(-2, 2))
+            # Ages below 5 years or above 15y 11m are beyond the tests' range: not recorded.
+            if 60 <= reading <= 191:
+                add(p, values.READING_AGE, day, months=reading)
+            spelling = reading - rng.randint(0, 8)
+            if term != "spring" and 60 <= spelling <= 191:
+                add(p, values.SPELLING_AGE, day, months=spelling)
+            # Reading ages spread about 15% of a child's age: a gap of that much is one SD.
+            standardised = 100 - 15 * (age - reading) / (0.15 * age) + rng.uniform(-3, 3)
+            standardised = max(60, min(round(standardised), 141))
+            if year_group >= 2:
+                add(p, values.STANDARDISED, day, score=Decimal(standardised))
+            judgement = 0 if standardised < 92 else 1 if standardised < 112 else 2
+            add(p, values.JUDGEMENT, day, label=values.DEFAULT_SCALES[values.JUDGEMENT][judgement])
+            # The phonics screening check in June of Year 1, and again in Year 2 if not met (32).
+            if primary and term == "summer" and (year_group == 1 or (year_group == 2 and retake)):
+                mark = max(0, min(round(30 + (standardised - 85) * 0.6 + rng.uniform(-4, 4)), 40))
+                add(p, values.RAW, day, score=Decimal(mark))
+                retake = mark < 32
+            if primary and term == "summer" and year_group == 6 and standardised >= 75:
+                scaled = round(100 + (standardised - 100) * 0.6 + rng.uniform(-2, 2))
+                add(p, values.KS_SCALED, day, score=Decimal(max(80, min(scaled, 120))))
+    Result.objects.bulk_create(results, batch_size=2000)
 
 
 def _user(username: str, first: str, last: str, password: str) -> User:

@@ -6,8 +6,9 @@ file has are compared and changed: a column left out leaves its field alone.
 """
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from senco.audit import log
@@ -29,7 +30,16 @@ from senco.interop.framework import (
     register,
 )
 from senco.pupils import census
-from senco.pupils.models import Contact, Pupil, PupilContact, SenNeed, SenStatus, Source
+from senco.pupils.models import (
+    Attendance,
+    Contact,
+    Pupil,
+    PupilContact,
+    SenNeed,
+    SenStatus,
+    Source,
+    Suspension,
+)
 from senco.schools.calendar import academic_year_start
 from senco.schools.models import GroupStaff, Staff, TeachingGroup
 from senco.schools.services import school_year
@@ -777,7 +787,9 @@ class SenKind(Kind):
 
     @transaction.atomic
     def apply(self, school, plan, by) -> None:
-        statuses, needs, entries = [], [], []
+        statuses: list[SenStatus] = []
+        needs: list[SenNeed] = []
+        entries: list[tuple] = []
         for pupil, code, codes, starts, _result in plan.work:
             statuses.append(
                 SenStatus(pupil=pupil, provision=code, starts=starts, source=Source.IMPORTED)
@@ -803,3 +815,174 @@ class SenKind(Kind):
 
 
 register(SenKind())
+
+
+def _sessions(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit() and int(text) <= 10_000:
+        return int(text)
+    raise cells.CellError(f"{text[:20]!r} is not a number of sessions: write a whole number.")
+
+
+def _percent(text: str) -> Decimal | None:
+    text = text.strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise cells.CellError(f"{text[:20]!r} is not a percentage: write 93.5.") from None
+    if not 0 <= value <= 100:
+        raise cells.CellError(f"{text[:20]}% is not between 0 and 100.")
+    return value.quantize(Decimal("0.1"))
+
+
+class RecordsKind(Kind):
+    """A kind for records about a pupil matched by UPN and a natural key (attendance figures,
+    suspensions): a row either adds a record, changes its figures, or finds it as it is."""
+
+    model: type[models.Model]
+    natural_key: tuple[str, ...] = ()
+    action = ""
+
+    def values(self, row: Row, result: RowResult) -> dict:
+        raise NotImplementedError
+
+    def plan(self, school, rows, progress) -> Plan:
+        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        known = {
+            (r.pupil_id, *(getattr(r, k) for k in self.natural_key)): r
+            for r in self.model.objects.filter(pupil__school=school)  # type: ignore[attr-defined]
+        }
+        results, work, seen = [], [], set()
+        for row in rows:
+            result = RowResult(row.line, SAME)
+            results.append(result)
+            upn = row.get("upn").replace(" ", "").upper()
+            pupil = pupils.get(upn)
+            if pupil is None:
+                result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
+            values = self.values(row, result)
+            if result.outcome == REFUSE or pupil is None:
+                continue
+            result.label = f"{pupil.full_name} ({upn})"
+            key = (pupil.pk, *(values[k] for k in self.natural_key))
+            if key in seen:
+                result.refuse("The same record is on an earlier line: keep one row.")
+                continue
+            seen.add(key)
+            record = known.get(key)
+            if record is None:
+                result.outcome = CREATE
+                record = self.model(pupil=pupil, **values)
+            else:
+                result.changes = differences(record, values)
+                result.outcome = CHANGE if result.changes else SAME
+            work.append((record, values, pupil, result))
+        return Plan(results=results, work=work)
+
+    @transaction.atomic
+    def apply(self, school, plan, by) -> None:
+        new = [r for r, _, _, res in plan.work if res.outcome == CREATE]
+        changed = [(r, v) for r, v, _, res in plan.work if res.outcome == CHANGE]
+        self.model.objects.bulk_create(new)  # type: ignore[attr-defined]
+        for record, values in changed:
+            for name, value in values.items():
+                setattr(record, name, value)
+        if changed:
+            fields = sorted({name for _, v in changed for name in v})
+            self.model.objects.bulk_update([r for r, _ in changed], fields)  # type: ignore[attr-defined]
+        log.changes(
+            by,
+            [
+                (r, self.action, p, {k: c[0] for k, c in res.changes.items()},
+                 {k: c[1] for k, c in res.changes.items()} or {"line": res.line})
+                for r, _, p, res in plan.work
+                if res.outcome != SAME
+            ],
+        )  # fmt: skip
+
+
+class AttendanceKind(RecordsKind):
+    key = "attendance"
+    label = "Attendance"
+    help = "One row per pupil and period: UPN, the period's first and last day, and either the "
+    "sessions possible and attended or the percentage."
+    model = Attendance
+    natural_key = ("starts", "ends")
+    action = "attendance.imported"
+    columns = (
+        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        Column(
+            "starts", "From", required=True, aliases=("Start Date", "Period Start", "Date From")
+        ),
+        Column("ends", "To", required=True, aliases=("End Date", "Period End", "Date To")),
+        Column("possible", "Possible sessions", aliases=("Possible", "Sessions Possible")),
+        Column("present", "Sessions attended", aliases=("Present", "Attended", "Attendances")),
+        Column("percent", "Attendance %", aliases=("Attendance", "% Attendance", "Percentage")),
+    )
+
+    def values(self, row: Row, result: RowResult) -> dict:
+        starts = read_cell(row, result, "starts", cells.date)
+        ends = read_cell(row, result, "ends", cells.date)
+        possible = read_cell(row, result, "possible", _sessions)
+        present = read_cell(row, result, "present", _sessions)
+        percent = read_cell(row, result, "percent", _percent)
+        if result.outcome == REFUSE:
+            return {}
+        if not starts or not ends or ends < starts:
+            result.refuse("Give the period's first and last day, the last on or after the first.")
+        elif possible is not None and present is not None:
+            if present > possible or possible == 0:
+                result.refuse(f"{present} sessions attended out of {possible} possible cannot be.")
+            else:
+                percent = (Decimal(present * 100) / possible).quantize(Decimal("0.1"))
+        elif percent is None:
+            result.refuse("Give the sessions possible and attended, or the attendance %.")
+        return {"starts": starts, "ends": ends, "possible": possible, "present": present,
+                "percent": percent}  # fmt: skip
+
+
+class SuspensionsKind(RecordsKind):
+    key = "suspensions"
+    label = "Suspensions and exclusions"
+    help = "One row per suspension: UPN, start date, sessions missed, the reason, and whether it "
+    "is a permanent exclusion."
+    model = Suspension
+    natural_key = ("kind", "starts")
+    action = "suspension.imported"
+    columns = (
+        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        Column(
+            "starts", "Suspension start", required=True,
+            aliases=("Exclusion Start Date", "Start Date", "Suspension Start Date"),
+        ),
+        Column("sessions", "Sessions", aliases=("Sessions Missed", "Number of Sessions")),
+        Column("reason", "Reason", aliases=("Exclusion Reason", "Suspension Reason")),
+        Column("kind", "Type", aliases=("Exclusion Type", "Category")),
+    )  # fmt: skip
+    KINDS = {"": "suspension", "fixed": "suspension", "fixed term": "suspension",
+             "suspension": "suspension", "permanent": "permanent",
+             "permanent exclusion": "permanent"}  # fmt: skip
+
+    def values(self, row: Row, result: RowResult) -> dict:
+        kind = row.get("kind").strip().lower()
+        if kind not in self.KINDS:
+            result.refuse(
+                f"{row.where('kind')}: {kind[:30]!r} is not a kind: write Suspension or Permanent."
+            )
+        starts = read_cell(row, result, "starts", cells.date)
+        if starts is None and result.outcome != REFUSE:
+            result.refuse(f"{row.where('starts')} is empty: give the first day.")
+        return {
+            "kind": self.KINDS.get(kind, "suspension"),
+            "starts": starts,
+            "sessions": read_cell(row, result, "sessions", _sessions),
+            "reason": read_text(row, result, "reason", 100),
+        }
+
+
+register(AttendanceKind())
+register(SuspensionsKind())

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +14,6 @@ from senco.interop.framework import KINDS, OUTCOMES, auto_mapping
 from senco.interop.mis import entry_text
 from senco.interop.models import ImportRun
 from senco.interop.tabular import FileRefused
-from senco.pupils.models import SenNeed
 from senco.schools.calendar import academic_year_start, census_days
 
 
@@ -129,13 +127,7 @@ def discrepancies(request):
     pupils = (
         access.pupils_visible_to(request.user, school)
         .filter(public_id__in=list(listed))
-        .prefetch_related(
-            Prefetch(
-                "sen_needs",
-                queryset=SenNeed.objects.filter(ends__isnull=True).order_by("rank"),
-                to_attr="open_needs",
-            )
-        )
+        .with_open_needs()
         .order_by("legal_last_name", "legal_first_name")
     )
     rows = []

@@ -29,6 +29,7 @@ def date_field(label: str, help_text: str, required: bool = True) -> forms.DateF
 
 class PupilSearchForm(forms.Form):
     q = forms.CharField(label="Name or UPN", required=False, max_length=100)
+    joining = forms.BooleanField(label="Pupils joining (applicants)", required=False)
 
 
 class RegisterChangeForm(forms.Form):

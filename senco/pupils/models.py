@@ -22,7 +22,24 @@ class Source(models.TextChoices):
 
 class PupilQuerySet(models.QuerySet):
     def on_roll(self) -> "PupilQuerySet":
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate()))
+        today = timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=today)).filter(
+            Q(enrolled_on__isnull=True) | Q(enrolled_on__lte=today)
+        )
+
+    def with_open_needs(self) -> "PupilQuerySet":
+        """Each pupil's current needs in rank order, as `pupil.open_needs`, in one query."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sen_needs",
+                queryset=SenNeed.objects.filter(ends__isnull=True).order_by("rank"),
+                to_attr="open_needs",
+            )
+        )
+
+    def joining(self) -> "PupilQuerySet":
+        """Applicants: pupils whose admission date is still to come, so the SENCO can prepare."""
+        return self.filter(enrolled_on__gt=timezone.localdate(), left_on__isnull=True)
 
 
 class Pupil(Confidential):
@@ -256,3 +273,55 @@ class SenNeed(models.Model):
     @property
     def broad_area(self) -> str:
         return census.broad_area(self.need)
+
+
+class Attendance(models.Model):
+    """A pupil's attendance over a period, as the MIS reports it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="attendance")
+    starts = models.DateField()
+    ends = models.DateField()
+    possible = models.PositiveIntegerField(null=True, blank=True, help_text="Sessions possible.")
+    present = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sessions attended (present or an approved activity)."
+    )
+    percent = models.DecimalField(max_digits=5, decimal_places=1)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORTED)
+
+    class Meta:
+        ordering = ["-ends"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "starts", "ends"], name="one_figure_a_period"),
+            models.CheckConstraint(
+                name="attendance_ends_after_start", condition=Q(ends__gte=models.F("starts"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}% from {self.starts} to {self.ends}"
+
+
+class Suspension(models.Model):
+    """A suspension or permanent exclusion, as the MIS records it."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        PERMANENT = "permanent", "Permanent exclusion"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUSPENSION)
+    starts = models.DateField()
+    sessions = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Half-day sessions missed."
+    )
+    reason = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORTED)
+
+    class Meta:
+        ordering = ["-starts"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "kind", "starts"], name="one_suspension_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.starts}"

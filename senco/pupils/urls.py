@@ -1,10 +1,14 @@
 from django.urls import path
 
-from senco.pupils import views
+from senco.pupils import exports, views
 
 app_name = "pupils"
 urlpatterns = [
     path("", views.pupil_list, name="list"),
+    path("export.csv", exports.pupil_list, {"fmt": "csv"}, name="export_csv"),
+    path("export.xlsx", exports.pupil_list, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("register.csv", exports.register, {"fmt": "csv"}, name="register_csv"),
+    path("register.xlsx", exports.register, {"fmt": "xlsx"}, name="register_xlsx"),
     path("<uuid:public_id>/", views.pupil_detail, name="detail"),
     path("<uuid:public_id>/register/", views.register_change, name="register_change"),
     path("<uuid:public_id>/access/", views.record_access, name="access"),

@@ -59,9 +59,10 @@ def pupil_list(request):
         return render(request, "pupils/no_school.html", status=404)
     form = PupilSearchForm(request.GET)
     pupils = access.pupils_visible_to(request.user, school)
+    joining = form.is_valid() and form.cleaned_data["joining"]
     if form.is_valid():
         pupils = search(pupils, form.cleaned_data["q"])
-    pupils = pupils.on_roll()
+    pupils = pupils.joining() if joining else pupils.on_roll()
     page = Paginator(
         pupils.prefetch_related(_current_classes(school)).order_by(
             "legal_last_name", "legal_first_name", "pk"
@@ -76,6 +77,7 @@ def pupil_list(request):
             "form": form,
             "page": page,
             "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+            "joining": joining,
         },
     )
 
@@ -97,7 +99,13 @@ def pupil_detail(request, public_id):
         "see_medical": access.can(request.user, "pupil.medical", school),
         "see_history": access.can(request.user, "register.view_history", school),
         "can_change_register": access.can(request.user, "register.change", school),
+        "results": pupil.results.select_related("assessment_type").order_by(
+            "-taken_on", "assessment_type__name", "pk"
+        ),
     }
+    if context["see_flags"]:
+        context["attendance"] = pupil.attendance.all()[:3]
+        context["suspensions"] = pupil.suspensions.all()
     if context["see_contacts"]:
         context["contacts"] = pupil.contact_links.select_related("contact__user").filter(
             contact__in=access.contacts_visible_to(request.user, pupil)

@@ -119,4 +119,6 @@ def test_a_security_key_is_added_and_then_signs_in(page):
     page.wait_for_url("**/2fa/trust/")
     page.get_by_role("button", name="Don't Trust").click()
     page.wait_for_url("**/")
-    expect(page.get_by_role("link", name="Pupils")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Pupils")
+    ).to_be_visible()

@@ -280,9 +280,11 @@ def test_a_teacher_cannot_import_and_another_schools_import_is_not_found(client_
 
 
 def test_sen_entries_load_once_then_disagreements_are_listed_not_overwritten(persona, client_for):
-    fresh = Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True).exclude(
-        upn=""
-    ).first()
+    fresh = (
+        Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True)
+        .exclude(upn="")
+        .first()
+    )
     on_register = targets.taught_pupil()
     text = (
         "UPN,SEN Status,Primary Need,Secondary Need\n"
@@ -313,8 +315,79 @@ def test_unknown_sen_codes_are_refused(persona, cells, message):
 
 
 def test_an_imported_entry_that_breaks_a_census_rule_comes_in_with_a_warning(persona):
-    fresh = Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True).exclude(
-        upn=""
-    ).first()
+    fresh = (
+        Pupil.objects.filter(school=targets.home_school(), sen_statuses__isnull=True)
+        .exclude(upn="")
+        .first()
+    )
     run = run_file(persona, f"UPN,SEN Status,Primary Need\n{fresh.upn},E,NSA\n", name="sen.csv")
     assert run.status == "checked" and "Census rule" in run.report["rows"][0]["warnings"][0]
+
+
+def test_applicants_joining_next_year_are_listed_apart_from_the_roll(persona, client_for):
+    import datetime as dt
+
+    joins = dt.date.today() + dt.timedelta(days=200)
+    text = (
+        "UPN,Legal Surname,Legal Forename,DOB,Admission Date\n"
+        f"{good_upn()},Newcombe,Pip,01/01/2022,{joins:%d/%m/%Y}\n"
+    )
+    services.apply(run_file(persona, text).pk, persona("senco"))
+    pip = Pupil.objects.get(upn=good_upn())
+    assert pip not in Pupil.objects.on_roll() and pip in Pupil.objects.joining()
+    senco = client_for("senco")
+    assert "0 pupils matching" in senco.get("/pupils/", {"q": "Newcombe"}).content.decode()
+    joining = senco.get("/pupils/", {"q": "Newcombe", "joining": "on"}).content.decode()
+    assert "1 pupil matching" in joining and "Pip" in joining
+    assert "joining the school" in senco.get("/").content.decode()
+
+
+def test_attendance_comes_as_sessions_or_a_percentage_and_again_changes_nothing(persona):
+    a, b = Pupil.objects.filter(school=targets.home_school()).on_roll().exclude(upn="")[:2]
+    text = (
+        "UPN,From,To,Possible sessions,Sessions attended,Attendance %\n"
+        f"{a.upn},05/01/2026,27/03/2026,104,96,\n"
+        f"{b.upn},05/01/2026,27/03/2026,,,88.5%\n"
+    )
+    run = run_file(persona, text, name="attendance.csv")
+    assert run.kind == "attendance" and run.report["counts"]["create"] == 2
+    services.apply(run.pk, persona("senco"))
+    assert str(a.attendance.get(starts="2026-01-05").percent) == "92.3"
+    assert str(b.attendance.get(starts="2026-01-05").percent) == "88.5"
+    assert run_file(persona, text, name="attendance.csv").report["counts"]["same"] == 2
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("01/09/2026,20/11/2026,100,120,", "cannot be"),
+        ("20/11/2026,01/09/2026,100,90,", "the last on or after the first"),
+        ("01/09/2026,20/11/2026,,,", "or the attendance %"),
+        ("01/09/2026,20/11/2026,,,140", "is not between 0 and 100"),
+        ("01/09/2026,20/11/2026,ten,9,", "is not a number of sessions"),
+    ],
+)
+def test_impossible_attendance_is_refused(persona, cells, message):
+    pupil = targets.taught_pupil()
+    text = "UPN,From,To,Possible sessions,Sessions attended,Attendance %\n"
+    run = run_file(persona, text + f"{pupil.upn},{cells}\n", name="attendance.csv")
+    assert message in " ".join(run.report["rows"][0]["messages"])
+
+
+def test_suspensions_are_imported_once(persona, client_for):
+    pupil = targets.taught_pupil()
+    text = (
+        "UPN,Suspension start,Sessions,Reason,Type\n"
+        f"{pupil.upn},03/10/2026,4,Persistent disruptive behaviour,Fixed term\n"
+    )
+    run = run_file(persona, text, name="suspensions.csv")
+    assert run.kind == "suspensions"
+    services.apply(run.pk, persona("senco"))
+    assert pupil.suspensions.get().sessions == 4
+    assert run_file(persona, text, name="suspensions.csv").report["counts"]["same"] == 1
+    record = client_for("senco").get(f"/pupils/{pupil.public_id}/").content.decode()
+    assert "Persistent disruptive behaviour" in record
+    assert (
+        "Persistent disruptive"
+        not in client_for("teacher").get(f"/pupils/{pupil.public_id}/").content.decode()
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from senco.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("", views.type_list, name="types"),
+    path("types/new/", views.type_create, name="type_create"),
+    path("types/<uuid:public_id>/", views.type_change, name="type_change"),
+    path("record/", views.record_choose, name="record"),
+    path("record/<uuid:type_id>/<uuid:group_id>/", views.record_grid, name="grid"),
+]
