@@ -49,6 +49,7 @@ ACTIONS = {
     "assessment.type_created": "Added an assessment type",
     "assessment.type_changed": "Changed an assessment type",
     "assessment.result_recorded": "Recorded or corrected an assessment result",
+    "assessment.results_imported": "Imported assessment results",
     "assessment.results_listed": "Listed pupils' assessment results to record more",
 }
 MASKED = {"password", "secret", "token", "key"}

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from senco.audit import log
-from senco.interop import framework, mis  # noqa: F401  (mis registers the MIS kinds)
+from senco.interop import framework, mis, results  # noqa: F401  (they register their kinds)
 from senco.interop.framework import KINDS, Kind, Plan
 from senco.interop.models import ImportRun, SavedMapping
 from senco.interop.tabular import FileRefused, Table, read_table

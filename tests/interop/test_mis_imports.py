@@ -391,3 +391,62 @@ def test_suspensions_are_imported_once(persona, client_for):
         "Persistent disruptive"
         not in client_for("teacher").get(f"/pupils/{pupil.public_id}/").content.decode()
     )
+
+
+def results_file(rows: list[str]) -> str:
+    return "UPN,Assessment,Date,Result\n" + "".join(r + "\n" for r in rows)
+
+
+def test_assessment_results_import_and_a_second_time_change_nothing(persona):
+    from senco.assessment.models import AssessmentType, Result
+
+    pupil = targets.taught_pupil()
+    reading = AssessmentType.objects.filter(school=pupil.school, kind="reading_age").first()
+    text = results_file([f"{pupil.upn},{reading.name.upper()},02/11/2026,8.07"])
+    run = run_file(persona, text, name="results.csv")
+    assert run.kind == "results" and run.report["counts"]["create"] == 1
+    services.apply(run.pk, persona("senco"))
+    result = Result.objects.get(pupil=pupil, assessment_type=reading, taken_on="2026-11-02")
+    assert result.months == 8 * 12 + 7 and result.source == "imported"
+    assert run_file(persona, text, name="results.csv").report["counts"]["same"] == 1
+
+
+@pytest.mark.parametrize(
+    ("result", "assessment", "taken_on", "message"),
+    [
+        ("8.13", "reading", "02/11/2026", "months go from 0 to 11"),
+        ("8.07", "No such test", "02/11/2026", "add it under Assessment first"),
+        ("8.07", "reading", "02/11/2099", "is in the future"),
+        ("8.07", "reading", "", "give the date it was taken"),
+        ("=1+1", "reading", "02/11/2026", "Reading age"),
+    ],
+)
+def test_a_bad_result_is_refused_saying_what_and_where(
+    persona, result, assessment, taken_on, message
+):
+    from senco.assessment.models import AssessmentType
+
+    pupil = targets.taught_pupil()
+    reading = AssessmentType.objects.filter(school=pupil.school, kind="reading_age").first()
+    name = reading.name if assessment == "reading" else assessment
+    run = run_file(persona, results_file([f"{pupil.upn},{name},{taken_on},{result}"]), name="r.csv")
+    assert run.status == "refused" and message in " ".join(run.report["rows"][0]["messages"])
+
+
+def test_a_result_entered_by_hand_is_not_overwritten(persona):
+    from senco.assessment.models import AssessmentType, Result
+
+    pupil = targets.taught_pupil()
+    reading = AssessmentType.objects.filter(school=pupil.school, kind="reading_age").first()
+    entered = Result.objects.create(
+        pupil=pupil, assessment_type=reading, taken_on="2026-10-01", months=100, source="entered"
+    )
+    entered.refresh_from_db()
+    text = results_file(
+        [f"{entered.pupil.upn},{entered.assessment_type.name},{entered.taken_on:%d/%m/%Y},5.01"]
+    )
+    run = run_file(persona, text, name="r.csv")
+    assert (
+        run.report["counts"]["same"] == 1
+        and "entered by hand" in run.report["rows"][0]["warnings"][0]
+    )
