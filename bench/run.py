@@ -39,9 +39,9 @@ def environment(database: str, scale: str, rebuild: bool) -> dict[str, str]:
     return env
 
 
-def run(database: str, scale: str, rebuild: bool) -> list[dict]:
+def run(database: str, scale: str, rebuild: bool, script: str = "measure.py") -> list[dict]:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "measure.py"), scale],
+        [sys.executable, str(ROOT / "bench" / script), scale],
         env=environment(database, scale, rebuild),
         cwd=ROOT,
         capture_output=True,
@@ -88,11 +88,12 @@ def main() -> None:
     databases = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if "postgresql" not in databases:
         print("PostgreSQL is not answering on 127.0.0.1:5432: measuring SQLite only.")
-    rows = []
+    rows, imports = [], []
     for database in databases:
         for scale in ("school", "trust"):
             print(f"... {database} {scale}", file=sys.stderr, flush=True)
             rows += run(database, scale, rebuild)
+            imports += run(database, scale, False, "imports.py")
     built = {(r["database"], r["scale"]): (r["built_s"], r["pupils"]) for r in rows}
     for (database, scale), (seconds, pupils) in built.items():
         note = f"built in {seconds} s" if seconds else "kept from an earlier run"
@@ -100,6 +101,23 @@ def main() -> None:
     print()
     table(rows)
     ratios(rows)
+    import_table(imports)
+
+
+def import_table(rows: list[dict]) -> None:
+    print()
+    print(
+        "Import of 100,000 assessment results from CSV (aim: within 3x of a bare bulk insert); "
+        "a page requested from another connection meanwhile."
+    )
+    for r in rows:
+        print(
+            f"{r['database']:9} {r['scale']:6} bare insert {r['bare_insert_s']} s, import "
+            f"{r['import_s']} s (dry run {r['dry_run_s']} s, apply {r['apply_s']} s): "
+            f"{r['ratio']}x; memory +{r['peak_memory_growth_mb']} MB; second time adds "
+            f"{r['second_time_created']}; page median {r['page_during_import_median_ms']} ms, "
+            f"max {r['page_during_import_max_ms']} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 
 class CellError(ValueError):
@@ -12,6 +13,7 @@ class CellError(ValueError):
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y-%m-%dT%H:%M:%S")
 
 
+@lru_cache(maxsize=4096)  # a results file repeats a handful of dates thousands of times
 def date(text: str) -> dt.date | None:
     text = text.strip()
     if not text:
