@@ -116,6 +116,12 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("assessment:type_change", "assessment_type", "POST"): answers(
         403, senco=200, head=200, other_senco=404
     ),
+    ("assessment:results_csv", "assessment_type", "GET"): answers(
+        403, **SEES_TAUGHT, other_teacher=200, other_senco=404
+    ),
+    ("assessment:results_xlsx", "assessment_type", "GET"): answers(
+        403, **SEES_TAUGHT, other_teacher=200, other_senco=404
+    ),
     ("assessment:record", "", "GET"): answers(
         403, **SEES_TAUGHT, other_teacher=200, other_senco=200
     ),

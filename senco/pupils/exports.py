@@ -101,7 +101,7 @@ FLAGS: list[Column[Pupil]] = [
 ]
 
 
-def _file(fmt: str, stem: str, title: str, columns: Sequence[Column], pupils) -> HttpResponse:
+def download(fmt: str, stem: str, title: str, columns: Sequence[Column], pupils) -> HttpResponse:
     """The download: named by the school's URN and the date, never by a pupil or a search."""
     headings, rows = table(columns, pupils)
     body = xlsx_bytes(headings, rows, title) if fmt == "xlsx" else csv_bytes(headings, rows)
@@ -127,7 +127,7 @@ def pupil_list(request, fmt: str):
     columns = DETAILS + PRIMARY_NEED
     if access.can(request.user, "pupil.sensitive_flags", school):
         columns += FLAGS
-    response = _file(fmt, f"pupils-{school.urn}", "Pupils", columns, shown)
+    response = download(fmt, f"pupils-{school.urn}", "Pupils", columns, shown)
     log.read_list(request.user, "pupil.exported", school, shown)
     return response
 
@@ -151,6 +151,6 @@ def register(request, fmt: str):
     columns = DETAILS + REGISTER_NEEDS
     if access.can(request.user, "pupil.sensitive_flags", school):
         columns += FLAGS
-    response = _file(fmt, f"sen-register-{school.urn}", "SEN register", columns, shown)
+    response = download(fmt, f"sen-register-{school.urn}", "SEN register", columns, shown)
     log.read_list(request.user, "pupil.exported", school, shown)
     return response

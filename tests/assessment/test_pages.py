@@ -295,3 +295,31 @@ def test_the_pupil_record_costs_the_same_queries_with_2_or_20_results(client_for
         for d in range(2, 20)
     )
     assert queries(client, url) == small
+
+
+def test_a_teachers_results_download_holds_only_their_pupils_and_no_live_formula(client_for):
+    import csv
+    import io
+
+    from senco import access as gate
+    from senco.accounts.models import User
+    from senco.assessment.models import AssessmentType, Result
+    from tests import targets
+
+    school = targets.home_school()
+    reading = AssessmentType.objects.filter(school=school, kind="reading_age").first()
+    response = client_for("teacher").get(f"/assessment/types/{reading.public_id}/results.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["UPN", "Legal first name", "Legal last name"]
+    theirs = set(
+        gate.pupils_visible_to(User.objects.get(username="teacher"), school).values_list(
+            "upn", flat=True
+        )
+    )
+    assert {r[0] for r in rows[1:]} <= theirs
+    assert (
+        len(rows) - 1
+        == Result.objects.filter(assessment_type=reading, pupil__upn__in=theirs).count()
+    )
+    assert all(not cell.startswith("=") for row in rows for cell in row)
