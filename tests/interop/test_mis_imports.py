@@ -450,3 +450,31 @@ def test_a_result_entered_by_hand_is_not_overwritten(persona):
         run.report["counts"]["same"] == 1
         and "entered by hand" in run.report["rows"][0]["warnings"][0]
     )
+
+
+def test_the_imports_page_costs_the_same_queries_at_2_and_20_imports(client_for, persona, settings):
+    from tests.test_pages import queries
+
+    for n in range(20):
+        services.upload(persona("senco"), targets.home_school(), f"f{n}.csv", b"UPN,x\nA,1\n")
+    senco = client_for("senco")
+    settings.SENCO_PAGE_SIZE = 2
+    small = queries(senco, "/imports/")
+    settings.SENCO_PAGE_SIZE = 20
+    assert queries(senco, "/imports/") == small
+
+
+def test_the_disagreements_page_costs_the_same_queries_however_many(persona, client_for):
+    from tests.test_pages import queries
+
+    pupils = list(Pupil.objects.filter(school=targets.home_school(), sen_provision="K")[:20])
+    senco = client_for("senco")
+
+    def disagree(some) -> int:
+        rows = "".join(f"{p.upn},E,ASD\n" for p in some)
+        services.apply(
+            run_file(persona, "UPN,SEN Status,Primary Need\n" + rows, "sen.csv").pk, None
+        )
+        return queries(senco, "/imports/disagreements/")
+
+    assert disagree(pupils[:2]) == disagree(pupils)
