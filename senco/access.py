@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from senco.accounts.models import Membership, PupilGrant, Role, User
+from senco.assessment.models import Result
 from senco.audit import log
 from senco.pupils.models import Contact, Pupil, PupilContact, PupilQuerySet
 from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
@@ -300,6 +301,12 @@ def confidential_from(user, pupil_ids: Iterable[int]) -> set[int]:
         confidential_to=user
     )
     return set(hidden.values_list("pk", flat=True))
+
+
+def results_visible_to(user, school: School, assessment_type) -> QuerySet:
+    """An assessment type's results for the pupils of `school` the user may see."""
+    pupils = pupils_visible_to(user, school)
+    return Result.objects.filter(assessment_type=assessment_type, pupil__in=pupils)
 
 
 def grants_on(pupil: Pupil) -> QuerySet:

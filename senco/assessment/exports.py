@@ -32,9 +32,8 @@ COLUMNS: list[Column[Result]] = [
 def results(request, public_id, fmt: str):
     school = access.current_school(request, "assessment.record")
     assessment_type = _type_of(request, school, public_id)
-    pupils = access.pupils_visible_to(request.user, school)
     shown = list(
-        Result.objects.filter(assessment_type=assessment_type, pupil__in=pupils)
+        access.results_visible_to(request.user, school, assessment_type)
         .select_related("pupil", "assessment_type")
         .order_by("pupil__legal_last_name", "pupil__legal_first_name", "pupil_id", "taken_on")
     )
