@@ -32,6 +32,11 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_at_once(settings):
     """Background tasks (imports) run inside the request in tests; `senco serve` runs a worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -70,3 +70,17 @@ def an_import():
 
     senco = User.objects.get(username="senco")
     return services.upload(senco, home_school(), "pupils.csv", b"UPN,Surname\nA1,Smith\n")
+
+
+def pupil_with_photo() -> Pupil:
+    """`taught_pupil`, with a photo."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    pupil = taught_pupil()
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), (90, 120, 200)).save(out, "JPEG")
+    pupil.photo.save("photo.jpg", ContentFile(out.getvalue()))
+    return pupil

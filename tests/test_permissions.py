@@ -92,6 +92,8 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ),
     ("pupils:register_change", "child", "GET"): answers(404, senco=200, head=403, parent=403),
     ("pupils:register_change", "elsewhere", "POST"): answers(404, other_senco=200),
+    ("pupils:photo", "with_photo", "GET"): answers(404, **SEES_TAUGHT),
+    ("pupils:photo", "child", "GET"): answers(404),  # no photo: not found, even for the parent
     ("pupils:access", "taught", "GET"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "child", "GET"): answers(404, senco=200, head=200, parent=403),
@@ -165,6 +167,7 @@ OTHER_TARGETS = {
 def address(name: str, target: str) -> tuple[str, dict]:
     pupil = {
         "taught": targets.taught_pupil,
+        "with_photo": targets.pupil_with_photo,
         "child": targets.parents_child,
         "elsewhere": targets.pupil_elsewhere,
     }.get(target)

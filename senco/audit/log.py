@@ -17,6 +17,8 @@ ACTIONS = {
     "school.refused": "Asked for a school they hold no role in",
     "request.forged": "Sent a form without this site's security token",
     "pupil.imported": "Imported a pupil's details from the MIS",
+    "pupil.photo_imported": "Imported a pupil's photo",
+    "pupil.photo_viewed": "Looked at a pupil's photo",
     "register.imported": "Imported SEN status and needs from the MIS (first load)",
     "contact.imported": "Imported a contact from the MIS",
     "staff.imported": "Imported a member of staff from the MIS",

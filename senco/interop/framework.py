@@ -137,6 +137,8 @@ def detect(headings: list[str]) -> Kind | None:
     """The kind whose required columns the headings all name, the best match first."""
     scored = []
     for kind in KINDS.values():
+        if not kind.columns:
+            continue  # a kind that is not a table (photos) is known by its file, not headings
         mapping = auto_mapping(kind, headings)
         if not missing_columns(kind, mapping):
             scored.append((len(mapping) / len(kind.columns), len(mapping), kind.key))

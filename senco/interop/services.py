@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from senco.audit import log
-from senco.interop import framework, mis, results  # noqa: F401  (they register their kinds)
+from senco.interop import framework, mis, photos, results  # noqa: F401  (they register kinds)
 from senco.interop.framework import KINDS, Kind, Plan
 from senco.interop.models import ImportRun, SavedMapping
 from senco.interop.tabular import FileRefused, Table, read_table
@@ -37,12 +37,16 @@ def safe_filename(name: str) -> str:
 
 def upload(by, school, name: str, data: bytes) -> ImportRun:
     """Keep the file and guess its kind and columns; FileRefused (logged) when unreadable."""
-    try:
-        table = read_table(data, max_bytes())
-    except FileRefused as e:
-        log.refused(by, "import.refused", school=school, detail=f"{name[:80]}: {e}")
-        raise
-    kind = framework.detect(table.headings)
+    if len(data) <= max_bytes() and photos.is_photo_archive(data):
+        table = Table(headings=[], rows=[], source="ZIP of photos")
+        kind: Kind | None = KINDS["photos"]
+    else:
+        try:
+            table = read_table(data, max_bytes())
+        except FileRefused as e:
+            log.refused(by, "import.refused", school=school, detail=f"{name[:80]}: {e}")
+            raise
+        kind = framework.detect(table.headings)
     mapping = _remembered(school, kind, table.headings) if kind else {}
     return ImportRun.objects.create(
         school=school,
@@ -95,20 +99,22 @@ def choose_columns(run: ImportRun, kind_key: str, mapping: dict[str, str]) -> No
         )
 
 
-def _table(run: ImportRun) -> Table:
-    with run.file.open("rb") as f:
-        return read_table(f.read(), max_bytes())
-
-
 def _plan(run: ImportRun) -> tuple[Plan, Table]:
-    table = _table(run)
+    with run.file.open("rb") as f:
+        data = f.read()
     kind = KINDS[run.kind]
-    rows = framework.rows_under(table, run.mapping)
-    ImportRun.objects.filter(pk=run.pk).update(progress_done=0, progress_total=len(rows))
 
     def progress(done: int) -> None:
         ImportRun.objects.filter(pk=run.pk).update(progress_done=done)
 
+    if isinstance(kind, photos.PhotosKind):
+        if not photos.is_photo_archive(data):
+            raise FileRefused("This file is not a ZIP of photos.")
+        plan = kind.plan_archive(run.school, data, max_bytes(), progress)
+        return plan, Table(headings=[], rows=[], source="ZIP of photos")
+    table = read_table(data, max_bytes())
+    rows = framework.rows_under(table, run.mapping)
+    ImportRun.objects.filter(pk=run.pk).update(progress_done=0, progress_total=len(rows))
     plan = kind.plan(run.school, rows, progress)
     plan.file_warnings = table.warnings + plan.file_warnings
     return plan, table
@@ -131,7 +137,10 @@ def check(run_id: int) -> ImportRun:
     """The dry run: what the file would create, change, leave alone or refuse, row by row."""
     run = ImportRun.objects.select_related("school").get(pk=run_id)
     _set_status(run, ImportRun.Status.CHECKING)
-    plan, table = _plan(run)
+    try:
+        plan, table = _plan(run)
+    except FileRefused as e:
+        return _refuse_file(run, str(e))
     run.report = _report(plan, table)
     run.status = ImportRun.Status.REFUSED if plan.refused else ImportRun.Status.CHECKED
     run.checked_at = timezone.now()
@@ -145,7 +154,10 @@ def apply(run_id: int, by) -> ImportRun:
     the whole file and change nothing."""
     run = ImportRun.objects.select_related("school").get(pk=run_id)
     _set_status(run, ImportRun.Status.APPLYING)
-    plan, table = _plan(run)
+    try:
+        plan, table = _plan(run)
+    except FileRefused as e:
+        return _refuse_file(run, str(e))
     run.report = _report(plan, table)
     run.progress_done = run.progress_total
     if plan.refused:
@@ -159,6 +171,20 @@ def apply(run_id: int, by) -> ImportRun:
         run.applied_at = timezone.now()
         run.save(update_fields=["report", "status", "applied_at", "progress_done"])
         log.change(by, "import.applied", run, after={"kind": run.kind, **plan.counts()})
+    return run
+
+
+def _refuse_file(run: ImportRun, message: str) -> ImportRun:
+    """The file cannot be read as the kind chosen: refused whole, nothing changed."""
+    run.report = {
+        "source": run.report.get("source", ""),
+        "file_warnings": [message],
+        "counts": dict.fromkeys([*framework.OUTCOMES, "warnings"], 0) | {"refuse": 1},
+        "rows": [],
+        "more": 0,
+    }
+    run.status = ImportRun.Status.REFUSED
+    run.save(update_fields=["report", "status"])
     return run
 
 

@@ -75,6 +75,9 @@ class Pupil(Confidential):
         max_length=3, choices=LookedAfter.choices, blank=True, default=""
     )
     medical_flag = models.BooleanField(default=False)
+    # Outside the web root; served only by the pupil photo view, which checks access and logs.
+    photo = models.ImageField(upload_to="photos/%Y/", blank=True)
+    photo_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the file imported.")
     shares_with_parents = models.BooleanField(
         "shares their record with their parents",
         default=False,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.pupil_detail, name="detail"),
     path("<uuid:public_id>/register/", views.register_change, name="register_change"),
     path("<uuid:public_id>/access/", views.record_access, name="access"),
+    path("<uuid:public_id>/photo/", views.photo, name="photo"),
     path(
         "<uuid:public_id>/contacts/<uuid:contact_id>/confidential/",
         views.contact_confidential,

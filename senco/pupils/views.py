@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -252,3 +252,15 @@ def contact_confidential(request, public_id, contact_id):
         return redirect("pupils:detail", public_id=pupil.public_id)
     context = {"pupil": pupil, "contact": contact, "form": form}
     return render(request, "pupils/contact_confidential.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def photo(request, public_id):
+    """A pupil's photo, for those who may see the pupil; each look is in the audit log."""
+    pupil = access.get_pupil(request.user, public_id, audit_action="pupil.photo_viewed")
+    if not pupil.photo:
+        raise Http404(access.NOT_VISIBLE)
+    response = FileResponse(pupil.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
