@@ -478,3 +478,15 @@ def test_the_disagreements_page_costs_the_same_queries_however_many(persona, cli
         return queries(senco, "/imports/disagreements/")
 
     assert disagree(pupils[:2]) == disagree(pupils)
+
+
+def test_short_rows_and_extra_columns_are_handled_row_by_row(persona):
+    text = (
+        "UPN,Legal Surname,Legal Forename,DOB,Unrelated column\n"
+        f"{good_upn()},Zed,Al,01/01/2016,ignored,and,more,cells\n"
+        f"{good_upn('111111111')},Short\n"
+    )
+    run = run_file(persona, text)
+    rows = {r["line"]: r for r in run.report["rows"]}
+    assert rows[2]["outcome"] == "create"
+    assert rows[3]["outcome"] == "refuse" and "is empty" in rows[3]["messages"][0]
