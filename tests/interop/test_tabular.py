@@ -85,3 +85,20 @@ def test_a_truncated_xlsx_is_refused():
     data = xlsx([["UPN"], ["A1"]])
     with pytest.raises(FileRefused):
         read_table(data[: len(data) // 2], MB)
+
+
+def test_an_xlsx_whose_sheet_declares_entities_is_refused():
+    data = xlsx([["UPN"], ["A1"]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bomb:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b"<worksheet",
+                    b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><worksheet',
+                    1,
+                )
+            bomb.writestr(item, body)
+    with pytest.raises(FileRefused, match="cannot be read"):
+        read_table(out.getvalue(), MB)
