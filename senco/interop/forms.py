@@ -8,8 +8,7 @@ NOT_IN_FILE = ""
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="File from your MIS",
-        help_text="A CSV or XLSX file: pupils, contacts, staff, classes and teaching groups, or "
-        "SEN status and needs. "
+        help_text="A CSV or XLSX file from your MIS, or a ZIP of photos named by UPN. "
         "Nothing changes until you have seen the check and chosen Apply.",
     )
 

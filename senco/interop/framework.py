@@ -21,6 +21,7 @@ OUTCOMES = {
     SAME: "already up to date",
     REFUSE: "refused",
 }
+APPLIED = {CREATE: "added", CHANGE: "changed", SAME: "already up to date", REFUSE: "refused"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,14 @@ class Kind:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    @property
+    def needed(self) -> str:
+        return ", ".join(c.label for c in self.columns if c.required)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {c.key: c.label for c in self.columns}
+
 
 KINDS: dict[str, Kind] = {}
 
@@ -183,6 +192,9 @@ def differences(obj, values: dict[str, Any]) -> dict[str, list]:
 
 
 def _plain(value: Any) -> Any:
+    """A value as the report shows it: dates as ISO text, yes or no for true or false."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

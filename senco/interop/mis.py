@@ -259,8 +259,10 @@ def _priority(text: str) -> int:
 class ContactsKind(Kind):
     key = "contacts"
     label = "Contacts"
-    help = "One row per pupil and contact: the pupil's UPN, the contact's name, relationship, "
-    "parental responsibility, phones, email and address. A parent of two children has two rows."
+    help = (
+        "One row per pupil and contact: the pupil's UPN, the contact's name, relationship, "
+        "parental responsibility, phones, email and address. A parent of two children has two rows."
+    )
     columns = (
         Column("upn", "Pupil UPN", required=True, aliases=("UPN", "Student UPN")),
         Column("title", "Title", aliases=("Contact Title",)),
@@ -522,8 +524,10 @@ class GroupsKind(Kind):
 
     key = "groups"
     label = "Classes and teaching groups"
-    help = "One row per pupil in a group: the pupil's UPN, the group's name and, for teaching "
-    "groups, the subject; the teacher and TA by email or name."
+    help = (
+        "One row per pupil in a group: the pupil's UPN, the group's name and, for teaching "
+        "groups, the subject; the teacher and TA by email or name."
+    )
     columns = (
         Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
         Column(
@@ -908,8 +912,10 @@ class RecordsKind(Kind):
 class AttendanceKind(RecordsKind):
     key = "attendance"
     label = "Attendance"
-    help = "One row per pupil and period: UPN, the period's first and last day, and either the "
-    "sessions possible and attended or the percentage."
+    help = (
+        "One row per pupil and period: UPN, the period's first and last day, and either the "
+        "sessions possible and attended or the percentage."
+    )
     model = Attendance
     natural_key = ("starts", "ends")
     action = "attendance.imported"
@@ -948,8 +954,10 @@ class AttendanceKind(RecordsKind):
 class SuspensionsKind(RecordsKind):
     key = "suspensions"
     label = "Suspensions and exclusions"
-    help = "One row per suspension: UPN, start date, sessions missed, the reason, and whether it "
-    "is a permanent exclusion."
+    help = (
+        "One row per suspension: UPN, start date, sessions missed, the reason, and whether it "
+        "is a permanent exclusion."
+    )
     model = Suspension
     natural_key = ("kind", "starts")
     action = "suspension.imported"

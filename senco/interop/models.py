@@ -44,6 +44,13 @@ class ImportRun(models.Model):
         return f"Import of {self.filename}"
 
     @property
+    def kind_label(self) -> str:
+        from senco.interop.framework import KINDS  # the kinds register after the models load
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else "Not chosen"
+
+    @property
     def running(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.APPLYING)
 

@@ -32,8 +32,10 @@ PROGRESS_EVERY = 2000
 class ResultsKind(Kind):
     key = "results"
     label = "Assessment results"
-    help = "One row per result: UPN, the assessment's name as set up under Assessment, the date "
-    "taken, and the result (104, 8.07, 17, Secure)."
+    help = (
+        "One row per result: UPN, the assessment's name as set up under Assessment, the date "
+        "taken, and the result (104, 8.07, 17, Secure)."
+    )
     columns = (
         Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
         Column(

@@ -10,7 +10,7 @@ from senco import access
 from senco.audit import log
 from senco.interop import services, tasks
 from senco.interop.forms import KindForm, MappingForm, UploadForm
-from senco.interop.framework import KINDS, OUTCOMES, auto_mapping
+from senco.interop.framework import APPLIED, KINDS, OUTCOMES, auto_mapping
 from senco.interop.mis import entry_text
 from senco.interop.models import ImportRun
 from senco.interop.tabular import FileRefused
@@ -87,12 +87,21 @@ def import_detail(request, public_id):
         return redirect("interop:detail", public_id=run.public_id)
     if step == "apply":
         messages.error(request, "Check the file first: only a checked file can be applied.")
+    labels = KINDS[run.kind].labels if run.kind in KINDS else {}
+    rows = [
+        {
+            **row,
+            "changes": [(labels.get(k, k), old, new) for k, (old, new) in row["changes"].items()],
+        }
+        for row in run.report.get("rows", [])
+    ]
     context = {
         "run": run,
+        "rows": rows,
         "kind": KINDS.get(run.kind),
         "kind_form": kind_form,
         "mapping_form": mapping_form,
-        "outcomes": OUTCOMES,
+        "outcomes": APPLIED if run.status == ImportRun.Status.APPLIED else OUTCOMES,
         "report": run.report,
     }
     return render(request, "interop/detail.html", context)

@@ -490,3 +490,21 @@ def test_short_rows_and_extra_columns_are_handled_row_by_row(persona):
     rows = {r["line"]: r for r in run.report["rows"]}
     assert rows[2]["outcome"] == "create"
     assert rows[3]["outcome"] == "refuse" and "is empty" in rows[3]["messages"][0]
+
+
+def test_every_kind_explains_itself_in_whole_sentences():
+    for kind in services.KINDS.values():
+        assert kind.help.endswith((".", ").")), kind.key
+        assert kind.help.count(".") >= 1 and len(kind.help) > 40, kind.key
+
+
+def test_the_report_names_fields_as_the_columns_do(persona, client_for):
+    pupil = targets.taught_pupil()
+    text = (
+        "UPN,Legal Surname,Legal Forename,DOB,FSM\n"
+        f"{pupil.upn},{pupil.legal_last_name},{pupil.legal_first_name},"
+        f"{pupil.date_of_birth:%d/%m/%Y},{'N' if pupil.free_school_meals else 'Y'}\n"
+    )
+    run = run_file(persona, text)
+    page = client_for("senco").get(f"/imports/{run.public_id}/").content.decode()
+    assert "FSM: " in page and ("no" in page and "yes" in page)
