@@ -61,6 +61,13 @@ class RowResult:
     messages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     changes: dict[str, list] = field(default_factory=dict)
+    # The pupil the row is about, when they are already here: a report shows such a row only to
+    # someone who may see that pupil (a confidential record stays hidden).
+    pupil: str = ""
+
+    def about(self, pupil) -> None:
+        if pupil is not None and pupil.pk:
+            self.pupil = str(pupil.public_id)
 
     def refuse(self, message: str) -> None:
         self.outcome = REFUSE
@@ -74,6 +81,7 @@ class RowResult:
             "messages": self.messages,
             "warnings": self.warnings,
             "changes": self.changes,
+            "pupil": self.pupil,
         }
 
 
@@ -101,6 +109,8 @@ class Kind:
     label = ""
     help = ""
     columns: tuple[Column, ...] = ()
+    # What the person importing must be allowed to do (access.ACTIONS) beyond "imports.run".
+    action = "imports.run"
 
     def plan(self, school, rows: list[Row], progress: Callable[[int], None]) -> Plan:
         raise NotImplementedError
@@ -207,6 +217,8 @@ def duplicates(rows: list[Row], key: str, results: dict[int, RowResult], what: s
             seen.setdefault(value, []).append(row.line)
     for value, lines in seen.items():
         if len(lines) > 1:
+            shown = ", ".join(str(n) for n in lines[:5]) + (" ..." if len(lines) > 5 else "")
             for line in lines:
-                others = ", ".join(str(n) for n in lines if n != line)
-                results[line].refuse(f"{what} {value} is also on line {others}: keep one row.")
+                results[line].refuse(
+                    f"{what} {value[:20]} is on {len(lines)} lines ({shown}): keep one row."
+                )

@@ -159,6 +159,7 @@ class PupilsKind(Kind):
                     )
                 )
             )
+            result.about(pupil)
             if result.outcome != REFUSE:
                 if pupil is None:
                     result.outcome = CREATE
@@ -301,7 +302,10 @@ class ContactsKind(Kind):
         "lives_with_pupil": lambda t: cells.yes_no(t) if t.strip() else True,
         "priority": _priority,
     }
-    LIMITS = {"title": 20, "email": 254, "address": 500, "postcode": 10}
+    LIMITS = {
+        "title": 20, "email": 254, "address": 500, "postcode": 10,
+        "mobile_phone": 30, "home_phone": 30, "work_phone": 30,
+    }  # fmt: skip
 
     def plan(self, school, rows, progress) -> Plan:
         pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
@@ -311,9 +315,9 @@ class ContactsKind(Kind):
         for known in links:
             c = known.contact
             by_pupil[(known.pupil_id, c.first_name.lower(), c.last_name.lower())] = known
-            contacts.setdefault(
-                self._identity(c.first_name, c.last_name, c.email, c.mobile_phone), c
-            )
+            identity = self._identity(c.first_name, c.last_name, c.email, c.mobile_phone)
+            if identity and c.user_id is None:
+                contacts.setdefault(identity, c)
         results, work = [], []
         tick = _ticker(progress)
         for done, row in enumerate(rows, start=1):
@@ -321,6 +325,7 @@ class ContactsKind(Kind):
             results.append(result)
             upn = row.get("upn").replace(" ", "").upper()
             pupil = pupils.get(upn)
+            result.about(pupil)
             if pupil is None:
                 result.refuse(
                     f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}: import pupils first."
@@ -351,10 +356,11 @@ class ContactsKind(Kind):
                 values.get("email", ""),
                 values.get("mobile_phone", ""),
             )
-            contact = link.contact if link else contacts.get(identity)
+            contact = link.contact if link else contacts.get(identity) if identity else None
             if contact is None:
                 contact = Contact(school=school, **values)
-                contacts[identity] = contact
+                if identity:
+                    contacts[identity] = contact
                 result.outcome = CREATE
             else:
                 result.changes = differences(contact, values)
@@ -373,8 +379,12 @@ class ContactsKind(Kind):
         return Plan(results=results, work=work)
 
     @staticmethod
-    def _identity(first: str, last: str, email: str, mobile: str) -> tuple:
-        return (first.lower(), last.lower(), (email or mobile or "").lower())
+    def _identity(first: str, last: str, email: str, mobile: str) -> tuple | None:
+        """Who a contact is across a family's children: a name alone could be two people, and
+        a contact with an account is never linked to another child by an import (parents are
+        invited, with checks, from a child's record)."""
+        reach = (email or mobile or "").strip().lower()
+        return (first.lower(), last.lower(), reach) if reach else None
 
     @transaction.atomic
     def apply(self, school, plan, by) -> None:
@@ -581,6 +591,7 @@ class GroupsKind(Kind):
             )
             result.label = f"{upn} in {name}"
             pupil = pupils.get(upn)
+            result.about(pupil)
             if pupil is None:
                 result.refuse(
                     f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}: import pupils first."
@@ -721,6 +732,7 @@ class SenKind(Kind):
 
     key = "sen"
     label = "SEN status and needs"
+    action = "register.change"
     help = "One row per pupil: UPN, SEN status (N, K or E), and the ranked needs."
     columns = (
         Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
@@ -755,6 +767,7 @@ class SenKind(Kind):
             result = results[row.line]
             upn = row.get("upn").replace(" ", "").upper()
             pupil = pupils.get(upn)
+            result.about(pupil)
             if pupil is None:
                 result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
             code = read_cell(row, result, "provision", provision)
@@ -849,7 +862,7 @@ class RecordsKind(Kind):
 
     model: type[models.Model]
     natural_key: tuple[str, ...] = ()
-    action = ""
+    audit_action = ""
 
     def values(self, row: Row, result: RowResult) -> dict:
         raise NotImplementedError
@@ -866,6 +879,7 @@ class RecordsKind(Kind):
             results.append(result)
             upn = row.get("upn").replace(" ", "").upper()
             pupil = pupils.get(upn)
+            result.about(pupil)
             if pupil is None:
                 result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
             values = self.values(row, result)
@@ -901,7 +915,7 @@ class RecordsKind(Kind):
         log.changes(
             by,
             [
-                (r, self.action, p, {k: c[0] for k, c in res.changes.items()},
+                (r, self.audit_action, p, {k: c[0] for k, c in res.changes.items()},
                  {k: c[1] for k, c in res.changes.items()} or {"line": res.line})
                 for r, _, p, res in plan.work
                 if res.outcome != SAME
@@ -918,7 +932,7 @@ class AttendanceKind(RecordsKind):
     )
     model = Attendance
     natural_key = ("starts", "ends")
-    action = "attendance.imported"
+    audit_action = "attendance.imported"
     columns = (
         Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
         Column(
@@ -960,7 +974,7 @@ class SuspensionsKind(RecordsKind):
     )
     model = Suspension
     natural_key = ("kind", "starts")
-    action = "suspension.imported"
+    audit_action = "suspension.imported"
     columns = (
         Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
         Column(

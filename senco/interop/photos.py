@@ -8,6 +8,7 @@ anything appended). A photo already imported from the same file is left alone.
 
 import hashlib
 import io
+import warnings
 import zipfile
 from pathlib import PurePosixPath
 
@@ -31,7 +32,7 @@ from senco.pupils.models import Pupil
 
 MAX_PHOTOS = 5000
 MAX_PHOTO_BYTES = 10_000_000
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 25_000_000
 SIDE = 400
 PICTURES = {".jpg", ".jpeg", ".png"}
 
@@ -62,17 +63,24 @@ def picture_entries(data: bytes, max_bytes: int) -> list[zipfile.ZipInfo]:
 
 def _photo(raw: bytes) -> bytes:
     """The picture re-drawn as a small JPEG; ValueError saying what is wrong with it."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            if image.format not in ("JPEG", "PNG"):
-                raise ValueError(f"it is a {image.format} picture; use JPEG or PNG.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw), formats=["JPEG", "PNG"])
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning):  # fmt: skip
+        raise ValueError("it is not a JPEG or PNG picture that can be read.") from None
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"it is {width} by {height} pixels; a photo needs far fewer.")
+    try:
+        with image:
             image.load()
             image.thumbnail((SIDE, SIDE))
             out = io.BytesIO()
             image.convert("RGB").save(out, "JPEG", quality=85)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+    except (OSError, Image.DecompressionBombError):
         raise ValueError("it is not a picture that can be read.") from None
 
 
@@ -94,6 +102,7 @@ class PhotosKind(Kind):
             results.append(result)
             upn = PurePosixPath(name).stem.upper()
             pupil = pupils.get(upn)
+            result.about(pupil)
             if PurePosixPath(name).suffix.lower() not in PICTURES:
                 result.refuse(f"{name}: only JPEG and PNG photos are read.")
             elif pupil is None:

@@ -32,6 +32,7 @@ PROGRESS_EVERY = 2000
 class ResultsKind(Kind):
     key = "results"
     label = "Assessment results"
+    action = "assessment.record"
     help = (
         "One row per result: UPN, the assessment's name as set up under Assessment, the date "
         "taken, and the result (104, 8.07, 17, Secure)."
@@ -54,7 +55,9 @@ class ResultsKind(Kind):
     )
 
     def plan(self, school, rows, progress) -> Plan:
-        pupils = dict(Pupil.objects.filter(school=school).exclude(upn="").values_list("upn", "pk"))
+        with_upn = Pupil.objects.filter(school=school).exclude(upn="")
+        pupils = dict(with_upn.values_list("upn", "pk"))
+        public_ids = dict(with_upn.values_list("pk", "public_id"))
         types = {t.name.lower(): t for t in AssessmentType.objects.filter(school=school)}
         names = {pk: upn for upn, pk in pupils.items()}
         known = {
@@ -72,6 +75,7 @@ class ResultsKind(Kind):
             results.append(result)
             upn = row.get("upn").replace(" ", "").upper()
             pupil_id = pupils.get(upn)
+            result.pupil = str(public_ids[pupil_id]) if pupil_id else ""
             kind = types.get(row.get("assessment").strip().lower())
             taken_on = read_cell(row, result, "taken_on", cells.date)
             if pupil_id is None:

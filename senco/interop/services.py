@@ -171,6 +171,9 @@ def apply(run_id: int, by) -> ImportRun:
         run.applied_at = timezone.now()
         run.save(update_fields=["report", "status", "applied_at", "progress_done"])
         log.change(by, "import.applied", run, after={"kind": run.kind, **plan.counts()})
+    # The MIS export (and any photo's original data) is not kept once applied.
+    run.file.delete(save=False)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
     return run
 
 
@@ -186,6 +189,26 @@ def _refuse_file(run: ImportRun, message: str) -> ImportRun:
     run.status = ImportRun.Status.REFUSED
     run.save(update_fields=["report", "status"])
     return run
+
+
+def claim(run: ImportRun, expected: str | None, status: str) -> bool:
+    """Move the run to `status` only if no one else has moved it first (two clicks on Apply, a
+    change of columns meanwhile): True when this request won."""
+    runs = ImportRun.objects.filter(pk=run.pk)
+    if expected is None:
+        runs = runs.exclude(status__in=[ImportRun.Status.CHECKING, ImportRun.Status.APPLYING])
+    else:
+        runs = runs.filter(status=expected)
+    won = runs.update(status=status, progress_done=0) == 1
+    if won:
+        run.status, run.progress_done = status, 0
+    return won
+
+
+def stopped(run_id: int, error: Exception) -> None:
+    """A check or apply that failed part way: the run says so instead of running for ever."""
+    run = ImportRun.objects.get(pk=run_id)
+    _refuse_file(run, f"The import stopped ({type(error).__name__}); nothing was changed.")
 
 
 def _set_status(run: ImportRun, status: str) -> None:

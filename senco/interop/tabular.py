@@ -21,6 +21,9 @@ NOT_SPREADSHEETS = {
 }
 # A zip that expands far beyond its size is a bomb, not a school's spreadsheet.
 MAX_EXPANSION = 40
+# More than any MIS export holds; a file claiming more is refused before it fills the memory.
+MAX_COLUMNS = 200
+MAX_ROWS = 300_000
 
 
 class FileRefused(Exception):
@@ -87,8 +90,12 @@ def _read_csv(data: bytes) -> Table:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    lines = []
     try:
-        lines = [[cell.strip() for cell in row] for row in reader]
+        for row in reader:
+            lines.append(_trimmed([cell.strip() for cell in row[: MAX_COLUMNS + 1]]))
+            if len(lines) > MAX_ROWS + 1:
+                raise FileRefused(f"The file has more than {MAX_ROWS:,} rows: split it.")
     except csv.Error as e:
         raise FileRefused(f"The CSV file is malformed near line {reader.line_num}: {e}.") from None
     return _table(lines, f"CSV ({encoding})", warnings)
@@ -111,13 +118,24 @@ def _read_xlsx(data: bytes, max_bytes: int) -> Table:
         raise FileRefused(f"The XLSX file cannot be read ({type(e).__name__}).") from None
     try:
         sheet = book.worksheets[0]
-        lines = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # ignore the size the file declares: read what is there
+        lines = []
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            lines.append(_trimmed([_cell_text(v) for v in row]))
+            if len(lines) > MAX_ROWS + 1:
+                raise FileRefused(f"The file has more than {MAX_ROWS:,} rows: split it.")
     finally:
         book.close()
     warnings = []
     if len(book.sheetnames) > 1:
         warnings.append(f"Only the first sheet, {book.sheetnames[0]!r}, was read.")
     return _table(lines, "XLSX", warnings)
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def _cell_text(value) -> str:
@@ -133,12 +151,12 @@ def _cell_text(value) -> str:
 
 
 def _table(lines: list[list[str]], source: str, warnings: list[str]) -> Table:
-    lines = [line for line in lines if any(cell for cell in line)]
+    lines = [line for line in lines if line]
     if not lines:
         raise FileRefused("The file has no rows.")
+    if len(lines[0]) > MAX_COLUMNS:
+        raise FileRefused(f"The file has more than {MAX_COLUMNS} columns: export fewer.")
     headings = [h or f"Column {column_letter(i)}" for i, h in enumerate(lines[0])]
-    while headings and headings[-1].startswith("Column ") and not lines[0][len(headings) - 1]:
-        headings.pop()
     seen: dict[str, int] = {}
     for i, heading in enumerate(headings):
         key = normalise(heading)

@@ -9,10 +9,18 @@ from senco.interop import services
 
 @task()
 def check_import(run_id: int) -> None:
-    services.check(run_id)
+    try:
+        services.check(run_id)
+    except Exception as e:
+        services.stopped(run_id, e)
+        raise
 
 
 @task()
 def apply_import(run_id: int, user_id: int | None) -> None:
     by = User.objects.filter(pk=user_id).first() if user_id else None
-    services.apply(run_id, by)
+    try:
+        services.apply(run_id, by)
+    except Exception as e:
+        services.stopped(run_id, e)
+        raise

@@ -73,28 +73,23 @@ def import_detail(request, public_id):
         and mapping_form.is_valid()
         and not run.running
     ):
+        access.require(request.user, mapping_form.kind.action, school)
         try:
             services.choose_columns(run, mapping_form.kind.key, mapping_form.mapping())
         except ValidationError as e:
             _errors_onto(mapping_form, e)
         else:
-            _set_running(run, ImportRun.Status.CHECKING)
-            tasks.check_import.enqueue(run.pk)
+            if services.claim(run, None, ImportRun.Status.CHECKING):
+                tasks.check_import.enqueue(run.pk)
             return redirect("interop:detail", public_id=run.public_id)
     if step == "apply" and run.status == ImportRun.Status.CHECKED:
-        _set_running(run, ImportRun.Status.APPLYING)
-        tasks.apply_import.enqueue(run.pk, request.user.pk)
+        access.require(request.user, KINDS[run.kind].action, school)
+        if services.claim(run, ImportRun.Status.CHECKED, ImportRun.Status.APPLYING):
+            tasks.apply_import.enqueue(run.pk, request.user.pk)
         return redirect("interop:detail", public_id=run.public_id)
     if step == "apply":
         messages.error(request, "Check the file first: only a checked file can be applied.")
-    labels = KINDS[run.kind].labels if run.kind in KINDS else {}
-    rows = [
-        {
-            **row,
-            "changes": [(labels.get(k, k), old, new) for k, (old, new) in row["changes"].items()],
-        }
-        for row in run.report.get("rows", [])
-    ]
+    rows = _report_rows(request.user, school, run)
     context = {
         "run": run,
         "rows": rows,
@@ -107,19 +102,35 @@ def import_detail(request, public_id):
     return render(request, "interop/detail.html", context)
 
 
+HIDDEN_ROW = "A pupil whose record you may not see"
+
+
+def _report_rows(user, school, run: ImportRun) -> list[dict]:
+    """The report's rows as this person may see them: a row about a pupil they may not see
+    (a confidential record) keeps its outcome and loses its details. Showing the rest is a read
+    of those pupils."""
+    labels = KINDS[run.kind].labels if run.kind in KINDS else {}
+    stored = run.report.get("rows", [])
+    named = {row["pupil"] for row in stored if row.get("pupil")}
+    visible = access.pupils_visible_to(user, school).filter(public_id__in=named)
+    seen = {str(p.public_id): p for p in visible}
+    log.read_list(user, "pupil.listed", school, seen.values())
+    rows = []
+    for row in stored:
+        if row.get("pupil") and row["pupil"] not in seen:
+            rows.append({**row, "label": HIDDEN_ROW, "messages": [], "warnings": [], "changes": []})
+            continue
+        changes = [(labels.get(k, k), old, new) for k, (old, new) in row["changes"].items()]
+        rows.append({**row, "changes": changes})
+    return rows
+
+
 def _errors_onto(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
-
-
-def _set_running(run: ImportRun, status: str) -> None:
-    """Shown at once, before the worker picks the task up."""
-    run.status = status
-    run.progress_done = 0
-    run.save(update_fields=["status", "progress_done"])
 
 
 @login_required

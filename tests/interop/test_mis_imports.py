@@ -114,7 +114,7 @@ def test_a_upn_twice_in_the_file_refuses_both_rows(persona):
     text = f"UPN,Legal Surname,Legal Forename,DOB\n{upn},A,B,01/01/2016\n{upn},C,D,01/01/2016\n"
     run = run_file(persona, text)
     assert run.report["counts"]["refuse"] == 2
-    assert "also on line 3" in run.report["rows"][0]["messages"][0]
+    assert "is on 2 lines (2, 3)" in run.report["rows"][0]["messages"][0]
 
 
 def test_a_formula_in_a_name_is_kept_as_plain_text(persona):
@@ -508,3 +508,80 @@ def test_the_report_names_fields_as_the_columns_do(persona, client_for):
     run = run_file(persona, text)
     page = client_for("senco").get(f"/imports/{run.public_id}/").content.decode()
     assert "FSM: " in page and ("no" in page and "yes" in page)
+
+
+def test_a_contacts_file_never_links_an_existing_parent_account_to_another_child(persona):
+    from senco.accounts.models import User
+
+    parent = User.objects.get(username="parent")
+    contact = Contact.objects.get(user=parent)
+    stranger = targets.taught_pupil()
+    text = (
+        "UPN,Contact Forename,Contact Surname,Relationship,Parental Responsibility,Email\n"
+        f"{stranger.upn},{contact.first_name},{contact.last_name},Mother,Y,{contact.email}\n"
+    )
+    services.apply(run_file(persona, text, name="contacts.csv").pk, persona("senco"))
+    assert stranger.pk not in set(
+        targets.visible("parent", targets.home_school()).values_list("pk", flat=True)
+    )
+    assert not PupilContact.objects.filter(pupil=stranger, contact=contact).exists()
+
+
+def test_two_contacts_with_the_same_name_and_no_email_or_phone_stay_two(persona):
+    a, b = Pupil.objects.filter(school=targets.home_school()).on_roll().exclude(upn="")[:2]
+    text = (
+        "UPN,Contact Forename,Contact Surname,Relationship\n"
+        f"{a.upn},John,Smithers,Father\n{b.upn},John,Smithers,Father\n"
+    )
+    services.apply(run_file(persona, text, name="contacts.csv").pk, persona("senco"))
+    assert Contact.objects.filter(first_name="John", last_name="Smithers").count() == 2
+
+
+def test_a_report_hides_a_pupil_the_viewer_may_not_see(persona, client_for):
+    pupil = targets.taught_pupil()
+    pupil.is_confidential = True
+    pupil.save()
+    pupil.confidential_to.set([persona("head")])
+    run = run_file(persona, f"UPN,SEN Status,Primary Need\n{pupil.upn},N,\n", name="sen.csv")
+    page = client_for("senco").get(f"/imports/{run.public_id}/").content.decode()
+    assert pupil.legal_last_name not in page and pupil.upn not in page
+    assert "A pupil whose record you may not see" in page
+
+
+def test_a_data_manager_may_import_pupils_but_not_sen_entries(persona, client_for):
+    from senco.accounts.models import Membership
+
+    Membership.objects.create(
+        user=persona("admin"), school=targets.home_school(), role="data_manager"
+    )
+    run = services.upload(persona("admin"), targets.home_school(), "sen.csv",
+                          f"UPN,SEN Status\n{targets.taught_pupil().upn},E\n".encode())  # fmt: skip
+    response = client_for("admin").post(
+        f"/imports/{run.public_id}/", {"step": "columns", "kind": "sen", **run.mapping}
+    )
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.status == "uploaded"
+
+
+def test_apply_twice_at_once_applies_once_and_a_failure_is_reported(persona, client_for):
+    run = run_file(persona, PUPILS.format(upn=good_upn()))
+    assert services.claim(run, "checked", "applying")
+    assert not services.claim(run, "checked", "applying")
+    services.stopped(run.pk, RuntimeError("boom"))
+    run.refresh_from_db()
+    assert run.status == "refused" and "stopped (RuntimeError)" in run.report["file_warnings"][0]
+
+
+def test_an_applied_file_is_not_kept(persona):
+    run = services.apply(run_file(persona, PUPILS.format(upn=good_upn())).pk, persona("senco"))
+    run.refresh_from_db()
+    assert not run.file
+
+
+def test_a_sheet_that_claims_a_million_columns_is_read_by_what_it_holds():
+    from senco.interop.tabular import MAX_COLUMNS, FileRefused, read_table
+
+    wide = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 5)) + "\n" + "1\n"
+    with pytest.raises(FileRefused, match="more than 200 columns"):
+        read_table(wide.encode(), 10**7)

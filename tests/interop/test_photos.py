@@ -62,9 +62,10 @@ def test_photos_named_by_upn_are_imported_small_and_without_hidden_data(persona,
     ("name", "data", "message"),
     [
         ("Z000000000000.jpg", picture(), "no pupil has the UPN"),
-        ("{upn}.jpg", b"not a picture at all", "not a picture that can be read"),
+        ("{upn}.jpg", b"not a picture at all", "picture that can be read"),
         ("{upn}.gif", b"GIF89a", "only JPEG and PNG"),
-        ("{upn}.png", picture("GIF", exif=False), "use JPEG or PNG"),
+        ("{upn}.png", picture("GIF", exif=False), "not a JPEG or PNG picture"),
+        ("{upn}.png", picture("PNG", size=(6000, 6000), exif=False), "a photo needs far fewer"),
     ],
 )
 def test_a_photo_that_cannot_be_used_is_refused_by_name(persona, name, data, message):
