@@ -68,6 +68,23 @@ def _name(row: Row, result: RowResult, key: str, required: bool = False) -> str:
     return value or ""
 
 
+PUPIL_UPN = Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN"))
+
+
+def pupils_by_upn(school) -> dict[str, Pupil]:
+    return {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+
+
+def pupil_of(row: Row, result: RowResult, pupils: dict, hint: str = "") -> Pupil | None:
+    """The pupil a row names by UPN, or None with the row refused saying so."""
+    upn = row.get("upn").replace(" ", "").upper()
+    pupil = pupils.get(upn)
+    result.about(pupil)
+    if pupil is None:
+        result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}{hint}.")
+    return pupil
+
+
 def _ticker(progress: Callable[[int], None]) -> Callable[[int], None]:
     def tick(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
@@ -308,7 +325,7 @@ class ContactsKind(Kind):
     }  # fmt: skip
 
     def plan(self, school, rows, progress) -> Plan:
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        pupils = pupils_by_upn(school)
         links = PupilContact.objects.filter(pupil__school=school).select_related("contact")
         by_pupil: dict[tuple, PupilContact] = {}
         contacts: dict[tuple, Contact] = {}
@@ -324,12 +341,7 @@ class ContactsKind(Kind):
             result = RowResult(row.line, SAME)
             results.append(result)
             upn = row.get("upn").replace(" ", "").upper()
-            pupil = pupils.get(upn)
-            result.about(pupil)
-            if pupil is None:
-                result.refuse(
-                    f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}: import pupils first."
-                )
+            pupil = pupil_of(row, result, pupils, ": import pupils first")
             values = {
                 key: read_text(row, result, key, self.LIMITS.get(key, 100))
                 for key in self.CONTACT_FIELDS
@@ -539,7 +551,7 @@ class GroupsKind(Kind):
         "groups, the subject; the teacher and TA by email or name."
     )
     columns = (
-        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        PUPIL_UPN,
         Column(
             "group",
             "Group",
@@ -564,7 +576,7 @@ class GroupsKind(Kind):
     )
 
     def plan(self, school, rows, progress) -> Plan:
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        pupils = pupils_by_upn(school)
         staff = list(Staff.objects.filter(school=school))
         year = academic_year_start(timezone.localdate())
         existing = {
@@ -735,7 +747,7 @@ class SenKind(Kind):
     action = "register.change"
     help = "One row per pupil: UPN, SEN status (N, K or E), and the ranked needs."
     columns = (
-        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        PUPIL_UPN,
         Column(
             "provision",
             "SEN status",
@@ -749,7 +761,7 @@ class SenKind(Kind):
     )
 
     def plan(self, school, rows, progress) -> Plan:
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        pupils = pupils_by_upn(school)
         with_history = set(
             SenStatus.objects.filter(pupil__school=school).values_list("pupil_id", flat=True)
         )
@@ -766,10 +778,7 @@ class SenKind(Kind):
         for row in rows:
             result = results[row.line]
             upn = row.get("upn").replace(" ", "").upper()
-            pupil = pupils.get(upn)
-            result.about(pupil)
-            if pupil is None:
-                result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
+            pupil = pupil_of(row, result, pupils)
             code = read_cell(row, result, "provision", provision)
             needs = [
                 n
@@ -868,7 +877,7 @@ class RecordsKind(Kind):
         raise NotImplementedError
 
     def plan(self, school, rows, progress) -> Plan:
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        pupils = pupils_by_upn(school)
         known = {
             (r.pupil_id, *(getattr(r, k) for k in self.natural_key)): r
             for r in self.model.objects.filter(pupil__school=school)  # type: ignore[attr-defined]
@@ -878,10 +887,7 @@ class RecordsKind(Kind):
             result = RowResult(row.line, SAME)
             results.append(result)
             upn = row.get("upn").replace(" ", "").upper()
-            pupil = pupils.get(upn)
-            result.about(pupil)
-            if pupil is None:
-                result.refuse(f"{row.where('upn')}: no pupil has the UPN {upn[:20]!r}.")
+            pupil = pupil_of(row, result, pupils)
             values = self.values(row, result)
             if result.outcome == REFUSE or pupil is None:
                 continue
@@ -934,7 +940,7 @@ class AttendanceKind(RecordsKind):
     natural_key = ("starts", "ends")
     audit_action = "attendance.imported"
     columns = (
-        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        PUPIL_UPN,
         Column(
             "starts", "From", required=True, aliases=("Start Date", "Period Start", "Date From")
         ),
@@ -976,7 +982,7 @@ class SuspensionsKind(RecordsKind):
     natural_key = ("kind", "starts")
     audit_action = "suspension.imported"
     columns = (
-        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        PUPIL_UPN,
         Column(
             "starts", "Suspension start", required=True,
             aliases=("Exclusion Start Date", "Start Date", "Suspension Start Date"),

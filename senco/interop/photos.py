@@ -27,8 +27,8 @@ from senco.interop.framework import (
     RowResult,
     register,
 )
+from senco.interop.mis import pupils_by_upn
 from senco.interop.tabular import FileRefused
-from senco.pupils.models import Pupil
 
 MAX_PHOTOS = 5000
 MAX_PHOTO_BYTES = 10_000_000
@@ -94,7 +94,7 @@ class PhotosKind(Kind):
     def plan_archive(self, school, data: bytes, max_bytes: int, progress) -> Plan:
         entries = picture_entries(data, max_bytes)
         archive = zipfile.ZipFile(io.BytesIO(data))
-        pupils = {p.upn: p for p in Pupil.objects.filter(school=school).exclude(upn="")}
+        pupils = pupils_by_upn(school)
         results, work = [], []
         for number, entry in enumerate(entries, start=1):
             name = entry.filename[:200]

@@ -24,6 +24,7 @@ from senco.interop.framework import (
     read_cell,
     register,
 )
+from senco.interop.mis import PUPIL_UPN
 from senco.pupils.models import Pupil, Source
 
 PROGRESS_EVERY = 2000
@@ -38,7 +39,7 @@ class ResultsKind(Kind):
         "taken, and the result (104, 8.07, 17, Secure)."
     )
     columns = (
-        Column("upn", "UPN", required=True, aliases=("Pupil UPN", "Student UPN")),
+        PUPIL_UPN,
         Column(
             "assessment",
             "Assessment",
