@@ -163,15 +163,20 @@ def _parent_rule(user) -> Q:
     )
 
 
-def _taught_rule(user, school: School, taught_as: list[str]) -> Q:
-    groups = TeachingGroup.objects.filter(
+GROUP_ROLES: dict[str, str] = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
+
+
+def _groups_worked_in(user, school: School, roles: set[str]) -> QuerySet:
+    """The groups of this year (and next, in the summer term) the user teaches or supports."""
+    taught_as = [GROUP_ROLES[r] for r in roles if r in GROUP_ROLES]
+    if not taught_as:
+        return TeachingGroup.objects.none()
+    return TeachingGroup.objects.filter(
         school=school,
         academic_year__start_year__in=_group_years(school),
         staffing__staff_id__in=_staff_ids(user, school),
         staffing__role__in=taught_as,
     )
-    members = TeachingGroup.pupils.through.objects.filter(teachinggroup__in=groups)
-    return Q(pk__in=members.values("pupil_id"))
 
 
 def _granted_rule(user, school: School) -> Q:
@@ -190,10 +195,10 @@ def pupils_visible_to(user, school: School) -> PupilQuerySet:
     rule = Q(pk__in=[])
     if Role.DESIGNATED_TEACHER in roles:
         rule |= Q(looked_after=Pupil.LookedAfter.LOOKED_AFTER)
-    staff_roles: dict[str, str] = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
-    taught_as = [staff_roles[r] for r in roles if r in staff_roles]
-    if taught_as:
-        rule |= _taught_rule(user, school, taught_as)
+    if roles & GROUP_ROLES.keys():
+        groups = _groups_worked_in(user, school, roles)
+        members = TeachingGroup.pupils.through.objects.filter(teachinggroup__in=groups)
+        rule |= Q(pk__in=members.values("pupil_id"))
     if Role.PARENT in roles:
         rule |= _parent_rule(user)
     if roles & GRANTED_ROLES:
@@ -207,19 +212,12 @@ def groups_visible_to(user, school: School) -> QuerySet:
     support for teachers and TAs, none otherwise. Their pupils still come from
     `pupils_visible_to`, so a confidential pupil stays hidden."""
     roles = roles_in(user, school)
-    groups = TeachingGroup.objects.filter(
-        school=school, academic_year__start_year__in=_group_years(school)
-    )
     if roles & WHOLE_SCHOOL_ROLES:
-        return groups
-    staff_roles: dict[str, str] = {Role.TEACHER: "teacher", Role.TEACHING_ASSISTANT: "ta"}
-    taught_as = [staff_roles[r] for r in roles if r in staff_roles]
-    if not taught_as:
-        return groups.none()
-    worked_with = TeachingGroup.objects.filter(
-        staffing__staff_id__in=_staff_ids(user, school), staffing__role__in=taught_as
-    )
-    return groups.filter(pk__in=worked_with.values("pk"))
+        return TeachingGroup.objects.filter(
+            school=school, academic_year__start_year__in=_group_years(school)
+        )
+    worked_in = _groups_worked_in(user, school, roles)
+    return TeachingGroup.objects.filter(pk__in=worked_in.values("pk"))
 
 
 def _without_confidential(user, records: Records) -> Records:
