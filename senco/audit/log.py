@@ -21,6 +21,8 @@ ACTIONS = {
     "pupil.photo_viewed": "Looked at a pupil's photo",
     "register.imported": "Imported SEN status and needs from the MIS (first load)",
     "contact.imported": "Imported a contact from the MIS",
+    "pupil.transferred_in": "Imported a pupil from a Common Transfer File",
+    "pupil.transferred_out": "Exported named pupils in a Common Transfer File",
     "staff.imported": "Imported a member of staff from the MIS",
     "group.imported": "Imported a class or teaching group from the MIS",
     "attendance.imported": "Imported attendance figures from the MIS",

@@ -111,6 +111,15 @@ class Kind:
     columns: tuple[Column, ...] = ()
     # What the person importing must be allowed to do (access.ACTIONS) beyond "imports.run".
     action = "imports.run"
+    # A kind read as a whole file (a ZIP of photos, a CTF) rather than as a table of columns.
+    whole_file = False
+
+    def recognises(self, data: bytes) -> bool:
+        """For a whole-file kind: whether the uploaded bytes are its kind of file."""
+        return False
+
+    def plan_file(self, school, data: bytes, max_bytes: int, progress) -> Plan:
+        raise NotImplementedError
 
     def plan(self, school, rows: list[Row], progress: Callable[[int], None]) -> Plan:
         raise NotImplementedError

@@ -274,6 +274,14 @@ def _priority(text: str) -> int:
     raise cells.CellError(f"{text[:20]!r} is not a priority: write 1 for the first contact.")
 
 
+def contact_identity(first: str, last: str, email: str, mobile: str) -> tuple | None:
+    """Who a contact is across a family's children: a name alone could be two people, and
+    a contact with an account is never linked to another child by an import (parents are
+    invited, with checks, from a child's record)."""
+    reach = (email or mobile or "").strip().lower()
+    return (first.lower(), last.lower(), reach) if reach else None
+
+
 class ContactsKind(Kind):
     key = "contacts"
     label = "Contacts"
@@ -332,7 +340,7 @@ class ContactsKind(Kind):
         for known in links:
             c = known.contact
             by_pupil[(known.pupil_id, c.first_name.lower(), c.last_name.lower())] = known
-            identity = self._identity(c.first_name, c.last_name, c.email, c.mobile_phone)
+            identity = contact_identity(c.first_name, c.last_name, c.email, c.mobile_phone)
             if identity and c.user_id is None:
                 contacts.setdefault(identity, c)
         results, work = [], []
@@ -362,7 +370,7 @@ class ContactsKind(Kind):
             link = by_pupil.get(
                 (pupil.pk, values["first_name"].lower(), values["last_name"].lower())
             )
-            identity = self._identity(
+            identity = contact_identity(
                 values["first_name"],
                 values["last_name"],
                 values.get("email", ""),
@@ -389,14 +397,6 @@ class ContactsKind(Kind):
             work.append((contact, values, link, link_values, pupil, result))
             tick(done)
         return Plan(results=results, work=work)
-
-    @staticmethod
-    def _identity(first: str, last: str, email: str, mobile: str) -> tuple | None:
-        """Who a contact is across a family's children: a name alone could be two people, and
-        a contact with an account is never linked to another child by an import (parents are
-        invited, with checks, from a child's record)."""
-        reach = (email or mobile or "").strip().lower()
-        return (first.lower(), last.lower(), reach) if reach else None
 
     @transaction.atomic
     def apply(self, school, plan, by) -> None:

@@ -89,9 +89,12 @@ class PhotosKind(Kind):
     label = "Pupil photos"
     help = "A ZIP of JPEG or PNG photos, each named by the pupil's UPN (A123456789012.jpg)."
     columns = ()
-    archive = True
+    whole_file = True
 
-    def plan_archive(self, school, data: bytes, max_bytes: int, progress) -> Plan:
+    def recognises(self, data: bytes) -> bool:
+        return is_photo_archive(data)
+
+    def plan_file(self, school, data: bytes, max_bytes: int, progress) -> Plan:
         entries = picture_entries(data, max_bytes)
         archive = zipfile.ZipFile(io.BytesIO(data))
         pupils = pupils_by_upn(school)

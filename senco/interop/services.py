@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from senco.audit import log
-from senco.interop import framework, mis, photos, results  # noqa: F401  (they register kinds)
+from senco.interop import framework, mis, photos, results, transfers  # noqa: F401  (kinds)
 from senco.interop.framework import KINDS, Kind, Plan
 from senco.interop.models import ImportRun, SavedMapping
 from senco.interop.tabular import FileRefused, Table, read_table
@@ -37,9 +37,9 @@ def safe_filename(name: str) -> str:
 
 def upload(by, school, name: str, data: bytes) -> ImportRun:
     """Keep the file and guess its kind and columns; FileRefused (logged) when unreadable."""
-    if len(data) <= max_bytes() and photos.is_photo_archive(data):
-        table = Table(headings=[], rows=[], source="ZIP of photos")
-        kind: Kind | None = KINDS["photos"]
+    kind = _whole_file_kind(data) if len(data) <= max_bytes() else None
+    if kind is not None:
+        table = Table(headings=[], rows=[], source=kind.label)
     else:
         try:
             table = read_table(data, max_bytes())
@@ -60,6 +60,10 @@ def upload(by, school, name: str, data: bytes) -> ImportRun:
         report={"source": table.source, "file_warnings": table.warnings},
         created_by=by,
     )
+
+
+def _whole_file_kind(data: bytes) -> Kind | None:
+    return next((k for k in KINDS.values() if k.whole_file and k.recognises(data)), None)
 
 
 def _remembered(school, kind: Kind, headings: list[str]) -> dict[str, str]:
@@ -107,11 +111,11 @@ def _plan(run: ImportRun) -> tuple[Plan, Table]:
     def progress(done: int) -> None:
         ImportRun.objects.filter(pk=run.pk).update(progress_done=done)
 
-    if isinstance(kind, photos.PhotosKind):
-        if not photos.is_photo_archive(data):
-            raise FileRefused("This file is not a ZIP of photos.")
-        plan = kind.plan_archive(run.school, data, max_bytes(), progress)
-        return plan, Table(headings=[], rows=[], source="ZIP of photos")
+    if kind.whole_file:
+        if not kind.recognises(data):
+            raise FileRefused(f"This file is not one {kind.label} can read. {kind.help}")
+        plan = kind.plan_file(run.school, data, max_bytes(), progress)
+        return plan, Table(headings=[], rows=[], source=kind.label)
     table = read_table(data, max_bytes())
     rows = framework.rows_under(table, run.mapping)
     ImportRun.objects.filter(pk=run.pk).update(progress_done=0, progress_total=len(rows))

@@ -58,6 +58,9 @@ class Pupil(Confidential):
     former_upn = models.CharField(
         "former UPN", max_length=13, blank=True, validators=[validate_upn]
     )
+    uln = models.CharField(
+        "ULN", max_length=10, blank=True, help_text="Unique learner number, from Year 10."
+    )
     legal_first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=100, blank=True)
     legal_last_name = models.CharField(max_length=100)
@@ -74,7 +77,16 @@ class Pupil(Confidential):
     looked_after = models.CharField(
         max_length=3, choices=LookedAfter.choices, blank=True, default=""
     )
+    care_authority = models.CharField(
+        max_length=3, blank=True, help_text="The LA code of the authority looking after the pupil."
+    )
     medical_flag = models.BooleanField(default=False)
+    ethnicity = models.CharField(max_length=4, blank=True, help_text="The DfE ethnicity code.")
+    first_language = models.CharField(
+        max_length=4, blank=True, help_text="The DfE language code (ENG, POL...)."
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
     # Outside the web root; served only by the pupil photo view, which checks access and logs.
     photo = models.ImageField(upload_to="photos/%Y/", blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True, help_text="Of the file imported.")
@@ -276,6 +288,31 @@ class SenNeed(models.Model):
     @property
     def broad_area(self) -> str:
         return census.broad_area(self.need)
+
+
+class FreeMealsPeriod(models.Model):
+    """A period of eligibility for free school meals, as the MIS or a CTF records it."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="free_meals")
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    country = models.CharField(
+        max_length=3, blank=True, help_text="ENG, WLS, SCO or NIR: where the pupil was eligible."
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORTED)
+
+    class Meta:
+        ordering = ["-starts"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "starts"], name="one_meals_period_a_start"),
+            models.CheckConstraint(
+                name="meals_ends_after_start",
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Free school meals from {self.starts}"
 
 
 class Attendance(models.Model):

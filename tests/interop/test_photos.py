@@ -88,7 +88,10 @@ def test_choosing_photos_for_a_spreadsheet_is_refused_whole(persona):
     run = services.upload(persona("senco"), targets.home_school(), "p.csv", b"UPN,x\nA,1\n")
     services.choose_columns(run, "photos", {})
     run = services.check(run.pk)
-    assert run.status == "refused" and "not a ZIP of photos" in run.report["file_warnings"][0]
+    assert (
+        run.status == "refused"
+        and "not one Pupil photos can read" in run.report["file_warnings"][0]
+    )
 
 
 def test_the_upload_page_takes_a_zip_of_photos(client_for):
