@@ -62,6 +62,7 @@ ACTIONS: dict[str, set[str]] = {
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "imports.run": SEN_LEADS | {Role.DATA_MANAGER},
+    "ctf.export": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
     "school.aggregates": WHOLE_SCHOOL_ROLES | {Role.GOVERNOR, Role.TRUST_SEND_LEAD},
     "assessment.record": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
     "assessment.manage_types": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
@@ -241,6 +242,13 @@ def contacts_visible_to(user, pupil: Pupil) -> QuerySet:
     if not can(user, "pupil.contacts", pupil):
         return Contact.objects.none()
     return _without_confidential(user, Contact.objects.filter(pupil_links__pupil=pupil))
+
+
+def transfer_contacts_visible_to(user, school: School) -> QuerySet:
+    """The school's contacts the user may see, for a file that carries many pupils' contacts."""
+    if not can(user, "pupil.contacts", school):
+        return Contact.objects.none()
+    return _without_confidential(user, Contact.objects.filter(school=school))
 
 
 def _parse_public_id(public_id) -> uuid.UUID | None:

@@ -22,6 +22,7 @@ ROOT = Path(senco.__file__).parent
 # rule modules.
 ALLOWED = {
     "access.py", "models.py", "services.py", "mis.py", "results.py", "photos.py", "log.py",
+    "transfers.py",
     "census.py", "calendar.py",
 }  # fmt: skip
 ALLOWED_DIRS = {"migrations", "demo", "operations"}

@@ -33,6 +33,10 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("interop:discrepancies", "", "GET"): answers(403, senco=200, other_senco=200),
     ("interop:detail", "import", "GET"): answers(403, senco=200, other_senco=404),
     ("interop:detail", "import", "POST"): answers(403, senco=200, other_senco=404),
+    # Sending a CTF: the SEN leads, the head (and data manager); a POST without a choice is
+    # answered with the form's errors.
+    ("interop:transfer_out", "", "GET"): answers(403, senco=200, head=200, other_senco=200),
+    ("interop:transfer_out", "", "POST"): answers(403, senco=200, head=200, other_senco=200),
     ("account_login", "", "GET"): answers(302, anonymous=200),
     ("account_logout", "", "POST"): answers(302),
     ("account_inactive", "", "GET"): answers(200, anonymous=200),
@@ -94,6 +98,10 @@ MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("pupils:register_change", "elsewhere", "POST"): answers(404, other_senco=200),
     ("pupils:photo", "with_photo", "GET"): answers(404, **SEES_TAUGHT),
     ("pupils:photo", "child", "GET"): answers(404),  # no photo: not found, even for the parent
+    ("pupils:transfer", "taught", "GET"): answers(404, senco=200, head=200, teacher=403, ta=403),
+    ("pupils:transfer", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
+    ("pupils:transfer", "child", "GET"): answers(404, senco=200, head=200, parent=403),
+    ("pupils:transfer", "elsewhere", "POST"): answers(404, other_senco=200),
     ("pupils:access", "taught", "GET"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "taught", "POST"): answers(404, senco=200, head=200, teacher=403, ta=403),
     ("pupils:access", "child", "GET"): answers(404, senco=200, head=200, parent=403),

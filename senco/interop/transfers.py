@@ -12,7 +12,7 @@ Out: `transfer_of` gathers what a CTF carries for a set of pupils, in a fixed nu
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from senco.audit import log
@@ -470,11 +470,16 @@ def header_for(school, destination: ctf.Establishment) -> ctf.Header:
     )
 
 
-def transfer_of(school, pupils, destination: ctf.Establishment) -> ctf.Transfer:
-    """What a CTF carries for these pupils (a queryset the caller has limited to what the
-    person may see), in five queries however many pupils."""
+def transfer_of(school, pupils, contacts, destination: ctf.Establishment) -> ctf.Transfer:
+    """What a CTF carries for these pupils and, of their contacts, those in `contacts` (both
+    querysets the caller has limited to what the person may see), in five queries however many
+    pupils."""
+    links = PupilContact.objects.filter(contact__in=contacts).select_related("contact")
     chosen = pupils.prefetch_related(
-        "sen_statuses", "sen_needs", "free_meals", "contact_links__contact"
+        "sen_statuses",
+        "sen_needs",
+        "free_meals",
+        models.Prefetch("contact_links", queryset=links.order_by("priority")),
     )
     return ctf.Transfer(header_for(school, destination), [_outgoing(p) for p in chosen])
 
@@ -527,3 +532,9 @@ def _outgoing_contact(link: PupilContact) -> ctf.Contact:
         lives_with_pupil=link.lives_with_pupil,
         **{name: getattr(contact, name) for name in CONTACT_FIELDS},
     )
+
+
+def filename(header: ctf.Header) -> str:
+    """The DfE's name for a CTF: source LA and establishment, CTF, destination, number."""
+    source, destination = header.source, header.destination
+    return f"{source.la}{source.estab}_CTF_{destination.la}{destination.estab}_001.xml"

@@ -1,15 +1,27 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from senco import access
+from senco.accounts.adapter import require_recent_sign_in
 from senco.audit import log
-from senco.interop import services, tasks
-from senco.interop.forms import KindForm, MappingForm, UploadForm
+from senco.interop import ctf, services, tasks, transfers
+from senco.interop.forms import (
+    DestinationForm,
+    KindForm,
+    MappingForm,
+    TransferChoiceForm,
+    UploadForm,
+)
 from senco.interop.framework import APPLIED, KINDS, OUTCOMES, auto_mapping
 from senco.interop.mis import entry_text
 from senco.interop.models import ImportRun
@@ -39,9 +51,13 @@ def import_list(request):
                 return redirect("interop:detail", public_id=run.public_id)
     runs = ImportRun.objects.filter(school=school).select_related("created_by")
     page = Paginator(runs, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "interop/list.html", {"form": form, "page": page, "kinds": KINDS.values()}
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "kinds": KINDS.values(),
+        "may_send_ctf": access.can(request.user, "ctf.export", school),
+    }
+    return render(request, "interop/list.html", context)
 
 
 @login_required
@@ -169,3 +185,67 @@ def discrepancies(request):
         "may_change": access.can(request.user, "register.change", school),
     }
     return render(request, "interop/discrepancies.html", context)
+
+
+def _ctf_download(request, school, pupils, destination: ctf.Establishment) -> HttpResponse:
+    """The CTF for these pupils, named as the DfE names them; one audit entry naming each."""
+    contacts = access.transfer_contacts_visible_to(request.user, school)
+    transfer = transfers.transfer_of(school, pupils, contacts, destination)
+    response = HttpResponse(ctf.write(transfer), content_type="application/xml")
+    name = transfers.filename(transfer.header)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    log.read_list(request.user, "pupil.transferred_out", school, list(pupils))
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def transfer_out(request):
+    """A Common Transfer File for leavers, a year group or pupils by UPN."""
+    school = access.current_school(request, "ctf.export")
+    form = TransferChoiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pupils = _chosen(request.user, school, form)
+        if pupils is not None:
+            require_recent_sign_in(request)
+            return _ctf_download(request, school, pupils, form.destination())
+    return render(request, "interop/transfer_out.html", {"form": form})
+
+
+def _chosen(user, school, form):
+    """The pupils the form chose, of those the user may see; None with the form told why."""
+    data = form.cleaned_data
+    pupils = access.pupils_visible_to(user, school).order_by("legal_last_name", "pk")
+    if data["which"] == "leavers":
+        today = access.today()
+        window = dt.timedelta(days=60)
+        pupils = pupils.filter(left_on__gte=today - window, left_on__lte=today + window)
+    elif data["which"] == "year_group":
+        pupils = pupils.on_roll().filter(year_group=data["year_group"])
+    else:
+        pupils = pupils.filter(upn__in=data["upn_list"])
+        found = set(pupils.values_list("upn", flat=True))
+        missing = [u for u in data["upn_list"] if u not in found]
+        if missing:
+            shown = ", ".join(u[:13] for u in missing[:5]) + (" ..." if len(missing) > 5 else "")
+            form.add_error("upns", f"No pupil you may see has the UPN {shown}.")
+            return None
+    if not pupils.exists():
+        form.add_error("which", "No pupils match that choice: there is nothing to send.")
+        return None
+    return pupils
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def transfer_pupil(request, public_id):
+    """A Common Transfer File for one pupil, from their record."""
+    pupil = access.get_pupil(request.user, public_id)
+    access.require(request.user, "ctf.export", pupil)
+    form = DestinationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pupils = access.pupils_visible_to(request.user, pupil.school).filter(pk=pupil.pk)
+        return _ctf_download(request, pupil.school, pupils, form.destination())
+    return render(request, "interop/transfer_pupil.html", {"form": form, "pupil": pupil})

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from senco.interop import views as interop_views
 from senco.pupils import exports, views
 
 app_name = "pupils"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/register/", views.register_change, name="register_change"),
     path("<uuid:public_id>/access/", views.record_access, name="access"),
     path("<uuid:public_id>/photo/", views.photo, name="photo"),
+    path("<uuid:public_id>/ctf/", interop_views.transfer_pupil, name="transfer"),
     path(
         "<uuid:public_id>/contacts/<uuid:contact_id>/confidential/",
         views.contact_confidential,

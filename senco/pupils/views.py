@@ -112,6 +112,7 @@ def pupil_detail(request, public_id):
         )
         context["may_invite"] = access.can(request.user, "accounts.invite", school)
     context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", school)
+    context["may_send_ctf"] = access.can(request.user, "ctf.export", school)
     context["may_view_audit"] = access.can(request.user, "audit.view", pupil)
     return render(request, "pupils/detail.html", context)
 
