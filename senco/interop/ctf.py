@@ -406,7 +406,7 @@ def _address(read: _Reader, element) -> tuple[str, str]:
     base = structured if structured is not None else element.find("AddressLines")
     for part in parts:
         value = read.text(base, part, LIMITS["line"]) if base is not None else ""
-        if value and value not in lines:
+        if value and not (part == "PostTown" and value in lines):
             lines.append(value)
     county = read.text(element, "County", LIMITS["line"])
     if county:
