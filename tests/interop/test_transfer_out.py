@@ -256,19 +256,15 @@ def snapshot(school) -> dict:
             "statuses": sorted((s.provision, s.starts, s.ends) for s in pupil.sen_statuses.all()),
             "needs": sorted((n.need, n.rank, n.starts, n.ends) for n in pupil.sen_needs.all()),
             "meals": sorted((m.starts, m.ends, m.country) for m in pupil.free_meals.all()),
-            "contacts": sorted(
-                (
-                    l.priority,
-                    l.relationship,
-                    l.parental_responsibility,
-                    l.court_order,
-                    l.lives_with_pupil,
-                    *(getattr(l.contact, f) for f in transfers.CONTACT_FIELDS),
-                )
-                for l in pupil.contact_links.all()
-            ),  # fmt: skip
+            "contacts": sorted(_contact_row(link) for link in pupil.contact_links.all()),
         }
     return found
+
+
+def _contact_row(link: PupilContact) -> tuple:
+    flags = (link.parental_responsibility, link.court_order, link.lives_with_pupil)
+    contact = tuple(getattr(link.contact, f) for f in transfers.CONTACT_FIELDS)
+    return (link.priority, link.relationship, *flags, *contact)
 
 
 def make(school, values, statuses, needs, meals, contacts) -> Pupil:
