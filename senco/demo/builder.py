@@ -18,6 +18,7 @@ from faker import Faker
 from senco.accounts.models import Invitation, Membership, PupilGrant, Role, User
 from senco.assessment import values
 from senco.assessment.models import AssessmentType, Result
+from senco.demo import transfers
 from senco.pupils import census
 from senco.pupils.models import (
     Attendance,
@@ -710,10 +711,14 @@ def build(options: Options) -> Built:
             )
             builder = SchoolBuilder(options, school, size, rng, fake)
             builder.build()
+            transfers.add_details(school, options.seed * 1000 + i)
             schools.append(school)
             builders.append(builder)
         users = _personas(builders[0], trust, options.password)
         _access_examples(builders[0].school, users, options.password, builders[0].today)
+        transfers.waiting_transfer(
+            builders[0].school, users["senco"], options.seed, builders[0].today
+        )
         if len(builders) > 1:
             member = builders[1].staff[0]
             users["other_senco"] = _staff_user(
