@@ -256,3 +256,19 @@ def test_a_data_manager_may_not_apply_a_ctf_since_it_brings_sen_history(client_f
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.status == "uploaded"
+
+
+def test_senco_import_reads_a_ctf_on_the_command_line(persona, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    school = empty_school()
+    path = tmp_path / "9992001_CTF_9994001_001.xml"
+    path.write_bytes(ctf_file("two_pupils.xml"))
+    out = StringIO()
+    call_command("import", str(path), "--school", school.urn, "--dry-run", stdout=out)
+    assert "as common transfer file (ctf): 2 to add" in out.getvalue()
+    assert not Pupil.objects.filter(school=school).exists()
+    call_command("import", str(path), "--school", school.urn, stdout=StringIO())
+    assert Pupil.objects.filter(school=school).count() == 2

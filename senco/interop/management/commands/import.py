@@ -19,7 +19,7 @@ from senco.schools.models import School
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or XLSX file from the MIS: a dry run first, then apply unless refused."
+    help = "Import a CSV, XLSX or CTF file: a dry run first, then apply unless refused."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
