@@ -106,6 +106,7 @@ def pupil_detail(request, public_id):
     if context["see_flags"]:
         context["attendance"] = pupil.attendance.all()[:3]
         context["suspensions"] = pupil.suspensions.all()
+        context["free_meals"] = pupil.free_meals.all()
     if context["see_contacts"]:
         context["contacts"] = pupil.contact_links.select_related("contact__user").filter(
             contact__in=access.contacts_visible_to(request.user, pupil)
