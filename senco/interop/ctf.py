@@ -203,7 +203,7 @@ def read(data: bytes) -> Transfer:
     header = _header(header_element)
     warnings = []
     major = header.version.split(".")[0]
-    if not major.isdigit() or int(major) not in READ_VERSIONS:
+    if _number(major) not in READ_VERSIONS:
         warnings.append(
             f"The file is CTF version {header.version[:10] or '(none given)'}; OpenSENCO reads "
             "versions 19 to 25. Check the report closely."
@@ -215,6 +215,11 @@ def read(data: bytes) -> Transfer:
     if not elements:
         raise FileRefused("The CTF holds no <Pupil>: there is nothing to import.")
     return Transfer(header, [_pupil(e, n) for n, e in enumerate(elements, 1)], warnings)
+
+
+def _number(text: str) -> int | None:
+    """A whole number written in ASCII digits (a few at most), or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,4}", text) else None
 
 
 def _text(element, path: str) -> str:
@@ -350,8 +355,8 @@ def _details(read: _Reader, details) -> None:
     year = _text(details, "NCyearActual").upper()
     if year and year != NO_YEAR:
         pupil.year_group = {"N1": -2, "N2": -1, "R": 0}.get(year)
-        if pupil.year_group is None and year.isdigit() and 1 <= int(year) <= 14:
-            pupil.year_group = int(year)
+        if pupil.year_group is None and 1 <= (_number(year) or 0) <= 14:
+            pupil.year_group = _number(year)
         elif pupil.year_group is None:
             read.problem(
                 details.find("NCyearActual"),
@@ -370,7 +375,7 @@ def _sen(read: _Reader, history) -> None:
     for record in history.findall("SEN"):
         provision = read.code(record, "SENprovision", PROVISION_CODES, "an SEN provision code")
         starts, ends = read.date(record, "StartDate"), read.date(record, "EndDate")
-        if starts is None and record.find("StartDate") is None:
+        if starts is None and not _text(record, "StartDate"):
             read.problem(record, "an <SEN> record has no <StartDate>.")
         if starts and ends and ends < starts:
             read.problem(
@@ -382,11 +387,12 @@ def _sen(read: _Reader, history) -> None:
     for record in history.findall("SENneeds/SENneed"):
         need = read.code(record, "SENtype", NEED_CODES, "a census type of need")
         rank_text = _text(record, "SENtypeRank")
-        rank = int(rank_text) if rank_text.isdigit() and 1 <= int(rank_text) <= 99 else 0
+        rank = _number(rank_text) or 0
+        rank = rank if rank <= 99 else 0
         if not rank:
             read.problem(record, f"<SENtypeRank> {rank_text[:10]!r} is not a rank from 1.")
         starts, ends = read.date(record, "NeedStartDate"), read.date(record, "NeedEndDate")
-        if starts is None and record.find("NeedStartDate") is None:
+        if starts is None and not _text(record, "NeedStartDate"):
             read.problem(record, f"the need {need or '?'} has no <NeedStartDate>.")
         if need and rank and starts:
             pupil.needs.append(Need(need, rank, starts, ends))
@@ -424,9 +430,9 @@ PHONES = {"H": "home_phone", "M": "mobile_phone", "W": "work_phone"}
 
 
 def _contact(read: _Reader, element, number: int) -> Contact:
-    order = _text(element, "Order")
+    order = _number(_text(element, "Order"))
     contact = Contact(
-        order=int(order) if order.isdigit() and int(order) < 100 else 90 + number,
+        order=order if order is not None and order < 100 else 90 + number,
         first_name=read.text(element, "Forename", LIMITS["name"]),
         last_name=read.text(element, "Surname", LIMITS["name"]),
         title=read.text(element, "Title", LIMITS["title"]),
@@ -465,8 +471,9 @@ def close_statuses(statuses: list[Status]) -> tuple[list[Status], list[str]]:
     before it (only one status is open at a time), with a warning."""
     ordered = sorted(statuses, key=lambda s: s.starts)
     closed, warnings = [], []
-    for status, following in zip(ordered, [*ordered[1:], None], strict=True):
-        if status.ends is None and following is not None and following.starts > status.starts:
+    for number, status in enumerate(ordered):
+        following = next((f for f in ordered[number + 1 :] if f.starts > status.starts), None)
+        if status.ends is None and following is not None:
             ends = following.starts - DAY
             warnings.append(
                 f"SEN provision {status.provision} from {status.starts} has no end date, but "

@@ -363,6 +363,12 @@ def _plan_sen(arrival: Arrival, incoming: ctf.Pupil, known: Known) -> dict:
         return {}
     result = arrival.result
     statuses, warnings = ctf.close_statuses(incoming.statuses or [])
+    if sum(1 for s in statuses if s.ends is None) > 1:
+        result.refuse(
+            f"Line {incoming.line}: two SEN provision records with no end date start on the same "
+            "day; only one status is open at a time. Ask the sending school to correct the file."
+        )
+        return {}
     needs, need_warnings = ctf.close_needs(statuses, incoming.needs)
     result.warnings += warnings + need_warnings
     periods = [
