@@ -90,8 +90,9 @@ class Contact:
     last_name: str
     title: str = ""
     relationship: str = "OTH"
-    parental_responsibility: bool = False
-    court_order: bool = False
+    # None where the file leaves them out: what is recorded stays (a court order above all).
+    parental_responsibility: bool | None = None
+    court_order: bool | None = None
     lives_with_pupil: bool = False
     email: str = ""
     home_phone: str = ""
@@ -159,11 +160,6 @@ def _parser() -> etree.XMLParser:
         remove_comments=True,
         remove_pis=True,
     )
-
-
-def looks_like_ctf(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") and b"<CTfile" in data[:4096]
 
 
 def parse(data: bytes) -> etree._Element:
@@ -324,11 +320,7 @@ def _pupil(element, number: int) -> Pupil:
         _details(read, details)
     meals = element.find("FSMhistory")
     if meals is not None:
-        pupil.meals = [
-            Meals(start, read.date(m, "FSMendDate"), _text(m, "UKcountry")[:3])
-            for m in meals.findall("FSMinstance")
-            if (start := read.date(m, "FSMstartDate"))
-        ]
+        _meals(read, meals)
     looked_after = element.find("LookedAfter")
     if looked_after is not None:
         pupil.in_care = read.flag(looked_after, "InCare")
@@ -344,6 +336,21 @@ def _pupil(element, number: int) -> Pupil:
         pupil.contacts = [_contact(read, c, n) for n, c in enumerate(contacts.findall("Contact"))]
         pupil.contacts.sort(key=lambda c: c.order)
     return pupil
+
+
+def _meals(read: _Reader, history) -> None:
+    periods: dict[dt.date, Meals] = {}
+    for record in history.findall("FSMinstance"):
+        starts, ends = read.date(record, "FSMstartDate"), read.date(record, "FSMendDate")
+        if starts is None:
+            read.problem(record, "a free school meals period has no <FSMstartDate>.")
+        elif ends is not None and ends < starts:
+            read.problem(record, f"free school meals end ({ends}) before they start ({starts}).")
+        elif starts in periods:
+            read.problem(record, f"two free school meals periods start on {starts}.")
+        else:
+            periods[starts] = Meals(starts, ends, _text(record, "UKcountry")[:3])
+    read.pupil.meals = sorted(periods.values(), key=lambda m: m.starts)
 
 
 def _details(read: _Reader, details) -> None:
@@ -394,6 +401,11 @@ def _sen(read: _Reader, history) -> None:
         starts, ends = read.date(record, "NeedStartDate"), read.date(record, "NeedEndDate")
         if starts is None and not _text(record, "NeedStartDate"):
             read.problem(record, f"the need {need or '?'} has no <NeedStartDate>.")
+        if starts and ends and ends < starts:
+            read.problem(
+                record, f"the need {need or '?'} ends ({ends}) before it starts ({starts})."
+            )
+            continue
         if need and rank and starts:
             pupil.needs.append(Need(need, rank, starts, ends))
     pupil.statuses.sort(key=lambda s: s.starts)
@@ -437,8 +449,8 @@ def _contact(read: _Reader, element, number: int) -> Contact:
         last_name=read.text(element, "Surname", LIMITS["name"]),
         title=read.text(element, "Title", LIMITS["title"]),
         email=read.text(element, "Email", LIMITS["email"]),
-        parental_responsibility=bool(read.flag(element, "Responsibility")),
-        court_order=bool(read.flag(element, "SuppInfo/CourtOrder")),
+        parental_responsibility=read.flag(element, "Responsibility"),
+        court_order=read.flag(element, "SuppInfo/CourtOrder"),
     )
     if not contact.first_name or not contact.last_name:
         read.problem(element, "a <Contact> has no <Forename> or <Surname>.")

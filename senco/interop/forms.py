@@ -108,9 +108,8 @@ class TransferChoiceForm(DestinationForm):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "Choose")]
-        + [(str(y), f"Year {y}") for y in range(1, 14)]
-        + [("0", "Reception")],
+        choices=[("", "Choose"), ("-1", "Nursery"), ("0", "Reception")]
+        + [(str(y), f"Year {y}") for y in range(1, 15)],
     )
     upns = forms.CharField(
         label="UPNs",

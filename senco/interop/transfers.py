@@ -132,7 +132,8 @@ class TransferKind(Kind):
         return LABELS
 
     def recognises(self, data: bytes) -> bool:
-        return ctf.looks_like_ctf(data) or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")  # read, to be refused as not UTF-8
+        return utf16 or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
     def plan_file(self, school, data: bytes, max_bytes: int, progress) -> Plan:
         transfer = ctf.read(data)
@@ -209,7 +210,7 @@ def _check_upns(incoming: ctf.Pupil, result: RowResult, twice: set[str]) -> None
         result.refuse(f"The UPN {incoming.upn} is on more than one pupil in the file.")
     for name, upn in (("UPN", incoming.upn), ("Former UPN", incoming.former_upn)):
         problem = census.check_upn(upn) if upn else None
-        if problem and "check letter" in problem:
+        if problem and "check letter does not match" in problem:
             result.warnings.append(f"{name} {upn}: {problem}")
         elif problem and name == "UPN":
             result.refuse(f"Line {incoming.line}: UPN {upn[:20]!r}: {problem}")
@@ -334,6 +335,7 @@ def _plan_contacts(arrival: Arrival, incoming: ctf.Pupil, known: Known) -> dict:
             values["address"], values["postcode"] = incoming.address, incoming.postcode
         values = {k: v for k, v in values.items() if v}
         link_values = {name: getattr(contact, name) for name in LINK_FIELDS}
+        link_values = {k: v for k, v in link_values.items() if v is not None}
         link_values["priority"] = contact.order
         key = (pupil.pk, contact.first_name.lower(), contact.last_name.lower())
         link = known.links.get(key) if pupil.pk else None

@@ -78,6 +78,7 @@ def pupil_list(request):
             "page": page,
             "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
             "joining": joining,
+            "may_send_ctf": access.can(request.user, "ctf.export", school),
         },
     )
 

@@ -272,3 +272,40 @@ def test_senco_import_reads_a_ctf_on_the_command_line(persona, tmp_path):
     assert not Pupil.objects.filter(school=school).exists()
     call_command("import", str(path), "--school", school.urn, stdout=StringIO())
     assert Pupil.objects.filter(school=school).count() == 2
+
+
+def test_a_file_without_court_orders_leaves_a_recorded_court_order_alone(persona):
+    school = empty_school()
+    imported(persona, school, ctf_file("two_pupils.xml"))
+    rhys = Pupil.objects.get(school=school, upn="M999200100022")
+    link = rhys.contact_links.get(contact__first_name="Cerys")
+    link.court_order = True
+    link.save()
+    without = ctf_file("two_pupils.xml").replace(b"<CourtOrder>N</CourtOrder>", b"")
+    run = checked(persona, school, without)
+    assert run.report["counts"]["change"] == 0, run.report["rows"]
+    link.refresh_from_db()
+    assert link.court_order
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b"<FSMendDate>2021-03-31</FSMendDate>", b"<FSMendDate>2018-01-01</FSMendDate>",
+         "free school meals end (2018-01-01) before they start"),
+        (b"<SENtype>SLCN</SENtype>",
+         b"<SENtype>SLCN</SENtype><NeedEndDate>2001-01-01</NeedEndDate>",
+         "the need SLCN ends (2001-01-01) before it starts"),
+        (b"<StartDate>2019-05-17</StartDate>", b"<StartDate>2022-05-18</StartDate>",
+         "only one status is open at a time"),
+        (b"<UPN>M999200100022</UPN>", b"<UPN>1999200100022</UPN>", "starts with its check letter"),
+    ],
+)  # fmt: skip
+def test_what_the_database_would_refuse_is_refused_at_the_check(persona, old, new, message):
+    data = ctf_file("two_pupils.xml").replace(old, new, 1)
+    if b"2022-05-18</StartDate>" in new:  # both records open, starting the same day
+        data = data.replace(b"<EndDate>2022-05-17</EndDate>", b"", 1)
+    run = checked(persona, empty_school(), data)
+    assert run.status == "refused"
+    messages = [m for r in run.report["rows"] for m in r["messages"]]
+    assert any(message in m for m in messages), messages
