@@ -147,6 +147,7 @@ class Transfer:
 
 # Reading ------------------------------------------------------------------------------------
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # xs:date, as every CTF writes dates
 DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -268,7 +269,7 @@ class _Reader:
         if not value:
             return None
         try:
-            day = dt.date.fromisoformat(value[:10]) if len(value) <= 25 else None
+            day = dt.date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
         except ValueError:
             day = None
         if day is None or not 1900 <= day.year <= 2100:
@@ -711,4 +712,5 @@ def _write_contact(parent, contact: Contact) -> None:
     _add(element, "Email", contact.email)
     supplier = etree.SubElement(element, "SuppInfo")
     _add(supplier, "SuppID", "OpenSENCO")
-    _add(supplier, "CourtOrder", "Y" if contact.court_order else "N")
+    if contact.court_order is not None:
+        _add(supplier, "CourtOrder", "Y" if contact.court_order else "N")
