@@ -88,12 +88,13 @@ def main() -> None:
     databases = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if "postgresql" not in databases:
         print("PostgreSQL is not answering on 127.0.0.1:5432: measuring SQLite only.")
-    rows, imports = [], []
+    rows, imports, transfers = [], [], []
     for database in databases:
         for scale in ("school", "trust"):
             print(f"... {database} {scale}", file=sys.stderr, flush=True)
             rows += run(database, scale, rebuild)
             imports += run(database, scale, False, "imports.py")
+            transfers += run(database, scale, False, "transfers.py")
     built = {(r["database"], r["scale"]): (r["built_s"], r["pupils"]) for r in rows}
     for (database, scale), (seconds, pupils) in built.items():
         note = f"built in {seconds} s" if seconds else "kept from an earlier run"
@@ -102,6 +103,7 @@ def main() -> None:
     table(rows)
     ratios(rows)
     import_table(imports)
+    transfer_table(transfers)
 
 
 def import_table(rows: list[dict]) -> None:
@@ -117,6 +119,30 @@ def import_table(rows: list[dict]) -> None:
             f"{r['ratio']}x; memory +{r['peak_memory_growth_mb']} MB; second time adds "
             f"{r['second_time_created']}; page median {r['page_during_import_median_ms']} ms, "
             f"max {r['page_during_import_max_ms']} ms"
+        )
+
+
+def transfer_table(rows: list[dict]) -> None:
+    print()
+    print(
+        "CTF import into an empty school: upload, dry run and apply, as a user would (aim: "
+        "within 5x of lxml parsing alone). ctf.read is parse plus reading each pupil; peak MB "
+        "is Python's (tracemalloc) / resident growth, lxml's tree included."
+    )
+    header = (
+        f"{'database':10} {'scale':6} {'pupils':>6} {'file MB':>7} {'parse ms':>8} "
+        f"{'read ms':>7} {'check ms':>8} {'apply ms':>8} {'import ms':>9} {'import/parse':>12} "
+        f"{'import peak MB':>14} {'parse peak MB':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        import_peak = f"{r['import_peak_traced_mb']} / {r['import_rss_growth_mb']}"
+        parse_peak = f"{r['parse_peak_traced_mb']} / {r['parse_rss_growth_mb']}"
+        print(
+            f"{r['database']:10} {r['scale']:6} {r['pupils']:>6} {r['file_mb']:>7} "
+            f"{r['parse_ms']:>8} {r['read_ms']:>7} {r['check_ms']:>8} {r['apply_ms']:>8} "
+            f"{r['import_ms']:>9} {str(r['ratio']) + 'x':>12} {import_peak:>14} {parse_peak:>13}"
         )
 
 
