@@ -6,7 +6,7 @@ import random
 
 from faker import Faker
 
-from senco.interop import ctf, services
+from senco.interop import ctf, services, transfers
 from senco.pupils import census
 from senco.pupils.models import Pupil
 
@@ -98,7 +98,6 @@ def waiting_transfer(school, senco, seed: int, today: dt.date) -> None:
             )
         )
     data = ctf.write(ctf.Transfer(header, pupils))
-    name = f"{source.la}{source.estab}_CTF_{destination.la}{destination.estab}_001.xml"
-    run = services.upload(senco, school, name, data)
+    run = services.upload(senco, school, transfers.filename(header), data)
     services.choose_columns(run, "ctf", {})
     services.check(run.pk)
