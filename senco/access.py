@@ -58,7 +58,21 @@ ACTIONS: dict[str, set[str]] = {
     "register.export": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
     "register.view_history": (RECORD_READERS - {Role.PASTORAL_LEAD, Role.SAFEGUARDING_LEAD})
     | {Role.PARENT},
+    "register.view": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
+    "register.bulk": set(SEN_LEADS),
+    "census.check": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
     "concern.raise": STAFF_ROLES,
+    "concern.triage": set(SEN_LEADS),
+    "monitoring.view": SEN_LEADS | {Role.HEAD},
+    "passport.read": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER})
+    | {Role.PARENT, Role.EXTERNAL},
+    "passport.write": set(SEN_LEADS),
+    "passport.acknowledge": {Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "passport.readers": SEN_LEADS | {Role.HEAD},
+    "passport.suggest": {Role.PARENT},
+    "classes.view": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "reports.read": SEN_LEADS | {Role.HEAD, Role.EXTERNAL},
+    "reports.add": SEN_LEADS | {Role.HEAD, Role.EXTERNAL},
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "imports.run": SEN_LEADS | {Role.DATA_MANAGER},
@@ -205,6 +219,26 @@ def pupils_visible_to(user, school: School) -> PupilQuerySet:
     if roles & GRANTED_ROLES:
         rule |= _granted_rule(user, school)
     return _without_confidential(user, pupils.filter(rule))
+
+
+def teaches(user, pupil: Pupil) -> bool:
+    """Does the user teach or support a class or group this pupil is in (this year's, or next
+    year's in the summer term)? Passports are acknowledged by these people."""
+    groups = _groups_worked_in(user, pupil.school, roles_in(user, pupil.school))
+    return groups.filter(pupils=pupil).exists()
+
+
+def staff_teaching(pupils) -> QuerySet:
+    """Accounts of the staff who teach or support these pupils (same school), this year and,
+    in the summer term, next year: who should read a passport."""
+    pupils = list(pupils)
+    if not pupils:
+        return User.objects.none()
+    school = pupils[0].school
+    staffing = TeachingGroup.objects.filter(
+        school=school, academic_year__start_year__in=_group_years(school), pupils__in=pupils
+    ).values("staffing__staff__user")
+    return User.objects.filter(pk__in=staffing, is_active=True).order_by("last_name", "first_name")
 
 
 def groups_visible_to(user, school: School) -> QuerySet:

@@ -141,6 +141,10 @@ INSTALLED_APPS = [
     "senco.assessment",
     "senco.audit",
     "senco.interop",
+    "senco.concerns",
+    "senco.passports",
+    "senco.register",
+    "senco.documents",
     "senco.demo",
     "senco.operations",
 ]
@@ -311,6 +315,8 @@ SENCO_PAGE_SIZE = env_int("SENCO_PAGE_SIZE", 50)
 SENCO_SUPPRESS_BELOW = env_int("SENCO_SUPPRESS_BELOW", 5)
 # The largest file an import accepts; larger uploads are refused before being read.
 SENCO_IMPORT_MAX_MB = env_int("SENCO_IMPORT_MAX_MB", 50)
+# Reports from outside and evidence attached to a concern (senco/pupils/uploads.py).
+SENCO_DOCUMENT_MAX_MB = env_int("SENCO_DOCUMENT_MAX_MB", 20)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")
 SENCO_BACKUP_KEY_FILE = Path(env("SENCO_BACKUP_KEY_FILE", str(DATA_DIR / "backup.key")))
 

@@ -9,22 +9,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import targets
 from tests.assessment import helpers as assessment
+from tests.concerns import matrix as concerns_matrix
+from tests.matrix import ALL, INVITERS, SEES_TAUGHT, answers
+from tests.passports import matrix as passports_matrix
+from tests.pupils import reports_matrix
+from tests.register import matrix as register_matrix
 
-ALL = [
-    "senco", "head", "teacher", "other_teacher", "ta", "governor", "parent", "other_parent",
-    "trustlead", "admin", "other_senco", "anonymous",
-]  # fmt: skip
-
-
-def answers(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
-    table = dict.fromkeys(ALL, default)
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
-
-
-INVITERS = {"senco": 200, "head": 200, "admin": 200, "other_senco": 200}
-SEES_TAUGHT = {"senco": 200, "head": 200, "teacher": 200, "ta": 200}
 # (url name, target, method) -> expected status per persona
 MATRIX: dict[tuple[str, str, str], dict[str, int]] = {
     ("healthz", "", "GET"): answers(200, anonymous=200),
@@ -170,6 +160,11 @@ OTHER_TARGETS = {
         "contact_id": targets.contact_without_account().public_id,
     },
 }
+
+# Each part of the product keeps its own rows and targets beside its tests.
+for part in (concerns_matrix, passports_matrix, register_matrix, reports_matrix):
+    MATRIX.update(part.ROWS)
+    OTHER_TARGETS.update(part.TARGETS)
 
 
 def address(name: str, target: str) -> tuple[str, dict]:

@@ -100,6 +100,21 @@ class Pupil(Confidential):
     # lists filter and sort on an indexed column instead of a subquery.
     sen_provision = models.CharField(max_length=1, default="N", db_index=True)
     primary_need = models.CharField(max_length=4, blank=True)
+    key_worker = models.ForeignKey(
+        "schools.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_pupils",
+        help_text="The member of staff the pupil and parents go to first.",
+    )
+    review_on = models.DateField(
+        "next review",
+        null=True,
+        blank=True,
+        help_text="When the SENCO next reviews the register entry (a plan's review date once "
+        "plans exist).",
+    )
 
     objects = PupilQuerySet.as_manager()
 
@@ -365,3 +380,41 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts}"
+
+
+class Report(models.Model):
+    """A report from outside the school (an educational psychologist's, a speech and language
+    therapist's), stored privately and read only through `pupils:report`, which is audited."""
+
+    class Kind(models.TextChoices):
+        EP = "ep", "Educational psychologist"
+        SALT = "salt", "Speech and language therapy"
+        OT = "ot", "Occupational therapy"
+        CAMHS = "camhs", "CAMHS (mental health)"
+        PAEDIATRIC = "paediatric", "Paediatrician or other medical"
+        SENSORY = "sensory", "Sensory support (hearing or vision)"
+        ADVISORY = "advisory", "Advisory teacher or outreach"
+        SOCIAL_CARE = "social_care", "Social care"
+        OTHER = "other", "Other"
+
+    public_id = public_id_field()
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    author = models.CharField(max_length=200, help_text="Who wrote it, and their service.")
+    dated = models.DateField(help_text="The date on the report.")
+    file = models.FileField(upload_to="reports/%Y/")
+    filename = models.CharField(max_length=200, help_text="The name the file arrived with.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-dated", "-uploaded_at"]
+        indexes = [models.Index(fields=["pupil", "-dated"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} report, {self.dated:%d/%m/%Y}"

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from senco.interop import views as interop_views
-from senco.pupils import exports, views
+from senco.pupils import exports, reports, views
 
 app_name = "pupils"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<uuid:public_id>/access/", views.record_access, name="access"),
     path("<uuid:public_id>/photo/", views.photo, name="photo"),
     path("<uuid:public_id>/ctf/", interop_views.transfer_pupil, name="transfer"),
+    path("<uuid:public_id>/passport/", include("senco.passports.urls")),
+    path("<uuid:public_id>/reports/", reports.report_list, name="reports"),
+    path("<uuid:public_id>/reports/<uuid:report_id>/", reports.report, name="report"),
     path(
         "<uuid:public_id>/contacts/<uuid:contact_id>/confidential/",
         views.contact_confidential,

@@ -1,0 +1,118 @@
+"""Concerns staff raise about a pupil, the SENCO's decision on each, and the monitoring list."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from senco.ids import public_id_field
+from senco.pupils import census
+
+
+class Concern(models.Model):
+    """A member of staff's concern about a pupil. Whoever raises it need not see the pupil's
+    file (write-only, as safeguarding systems work); the SEN leads triage it."""
+
+    class Decision(models.TextChoices):
+        MONITOR = "monitor", "Monitor: put on the monitoring list"
+        SEN_SUPPORT = "support", "Start SEN support: add to the register"
+        REFER = "refer", "Refer to an outside agency"
+        NO_ACTION = "none", "No further action"
+
+    class ParentsTold(models.TextChoices):
+        MEETING = "meeting", "In a meeting"
+        PHONE = "phone", "By telephone"
+        EMAIL = "email", "By email"
+        LETTER = "letter", "By letter"
+        NOT_YET = "not_yet", "Not told yet"
+
+    AREAS = [*census.BROAD_AREAS.items(), ("", "Not sure")]
+
+    public_id = public_id_field()
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="concerns_raised"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    area = models.CharField("area of need", max_length=4, choices=AREAS, blank=True)
+    seen = models.TextField("what you see", max_length=5000)
+    tried = models.TextField("what you have tried", max_length=5000, blank=True)
+    evidence = models.TextField(
+        "evidence", max_length=5000, blank=True, help_text="Work samples, scores, observations."
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    reasons = models.TextField(max_length=5000, blank=True)
+    agency = models.CharField(
+        "agency referred to", max_length=200, blank=True, help_text="For a referral."
+    )
+    parents_told = models.CharField(
+        "how parents were told", max_length=10, choices=ParentsTold.choices, blank=True
+    )
+    parents_told_on = models.DateField("when parents were told", null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["school", "decision", "-raised_at"]),
+            models.Index(fields=["raised_by", "-raised_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Concern raised {self.raised_at:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.decision
+
+
+class ConcernAttachment(models.Model):
+    """Evidence attached to a concern, checked by `senco.pupils.uploads` and stored privately."""
+
+    public_id = public_id_field()
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="concerns/%Y/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Monitoring(models.Model):
+    """A pupil on the monitoring list: a concern is being watched, not (yet) SEN provision.
+    Kept apart from the register; a pupil has at most one open period."""
+
+    public_id = public_id_field()
+    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.CASCADE, related_name="monitoring")
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts = models.DateField()
+    ends = models.DateField(null=True, blank=True)
+    reason = models.TextField(max_length=5000)
+    review_on = models.DateField("review by", null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True, help_text="Why it ended.")
+    started_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil"], condition=Q(ends__isnull=True), name="one_open_monitoring"
+            ),
+            models.CheckConstraint(
+                name="monitoring_ends_after_start",
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Monitoring from {self.starts:%d/%m/%Y}"
