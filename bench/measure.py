@@ -23,6 +23,7 @@ from senco.accounts.models import User  # noqa: E402
 from senco.audit.models import AuditEntry, AuditPupil  # noqa: E402
 from senco.demo import builder  # noqa: E402
 from senco.pupils.models import Pupil  # noqa: E402
+from senco.schools.models import TeachingGroup  # noqa: E402
 
 SCALES = {
     "school": builder.Options(schools=1, pupils=2000, years=5, seed=1, password="bench-only"),
@@ -114,6 +115,9 @@ def main(scale: str) -> None:
     assert pupil is not None
     child = Pupil.objects.filter(contact_links__contact__user__username="parent").first()
     assert child is not None
+    taught_class = TeachingGroup.objects.filter(
+        staffing__staff__user__username="teacher", kind=TeachingGroup.Kind.CLASS
+    ).order_by("-academic_year__start_year")[0]
     pages = [
         ("senco", "home /", "/"),
         ("senco", "/pupils/?q=", f"/pupils/?q={pupil.legal_last_name[:3]}"),
@@ -122,6 +126,16 @@ def main(scale: str) -> None:
         ("senco", "/audit/", "/audit/"),
         ("senco", "/audit/?pupil=", f"/audit/?pupil={pupil.upn}"),
         ("senco", "/accounts/invitations/", "/accounts/invitations/"),
+        ("senco", "/register/", "/register/"),
+        ("senco", "/register/?sort=added", "/register/?sort=added&need=SLCN"),
+        ("senco", "/register/census/", "/register/census/"),
+        ("senco", "/register/charts/", "/register/charts/"),
+        ("senco", "/register/charts/need.svg", "/register/charts/need.svg"),
+        ("senco", "/concerns/", "/concerns/"),
+        ("senco", "/concerns/monitoring/", "/concerns/monitoring/"),
+        ("senco", "/pupils/<id>/passport/", f"/pupils/{pupil.public_id}/passport/"),
+        ("teacher", "teacher /classes/", "/classes/"),
+        ("teacher", "teacher /classes/<id>/", f"/classes/{taught_class.public_id}/"),
         ("teacher", "teacher /pupils/", "/pupils/"),
         ("parent", "parent home /", "/"),
         ("parent", "parent /pupils/<id>/", f"/pupils/{child.public_id}/"),

@@ -271,6 +271,39 @@ def pupils_for_concerns(user, school: School) -> PupilQuerySet:
     )  # fmt: skip
 
 
+def concerns_visible_to(user, school: School) -> QuerySet:
+    """The concerns of `school` the user may see: every concern about a pupil they may see for
+    those who triage; otherwise only the concerns they raised themselves (write-only: raising a
+    concern never opens the pupil's file)."""
+    from senco.concerns.models import Concern
+
+    concerns = Concern.objects.filter(school=school)
+    if can(user, "concern.triage", school):
+        return concerns.filter(pupil__in=pupils_visible_to(user, school))
+    if can(user, "concern.raise", school):
+        return concerns.filter(raised_by=user)
+    return Concern.objects.none()
+
+
+def get_concern(user, school: School, public_id):
+    """One concern the user may see in this school; 404 (logged) otherwise."""
+    key = _parse_public_id(public_id)
+    concern = concerns_visible_to(user, school).filter(public_id=key).first() if key else None
+    if concern is None:
+        log.refused(user, "pupil.refused", school=school, detail=f"concern {public_id}")
+        raise Http404(NOT_VISIBLE)
+    return concern
+
+
+def monitoring_visible_to(user, school: School) -> QuerySet:
+    """Monitoring periods of the pupils the user may see, for those who keep the list."""
+    from senco.concerns.models import Monitoring
+
+    if not can(user, "monitoring.view", school):
+        return Monitoring.objects.none()
+    return Monitoring.objects.filter(pupil__in=pupils_visible_to(user, school))
+
+
 def contacts_visible_to(user, pupil: Pupil) -> QuerySet:
     """The contacts of a visible pupil the user may see: none without `pupil.contacts`."""
     if not can(user, "pupil.contacts", pupil):
