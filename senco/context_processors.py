@@ -12,6 +12,14 @@ def navigation(request):
     nav = [("Home", "home")]
     if access.pupils_visible_to(request.user, school).exists():
         nav.append(("Pupils", "pupils:list"))
+    if access.can(request.user, "register.view", school):
+        nav.append(("Register", "register:list"))
+    if access.can(request.user, "classes.view", school):
+        nav.append(("Classes", "classes:list"))
+    if access.can(request.user, "concern.raise", school):
+        nav.append(("Concerns", "concerns:list"))
+    if access.can(request.user, "monitoring.view", school):
+        nav.append(("Monitoring", "concerns:monitoring"))
     if access.can(request.user, "imports.run", school):
         nav.append(("Imports", "interop:list"))
     if access.can(request.user, "assessment.record", school) or access.can(

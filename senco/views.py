@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from senco import access
 from senco.audit import log
+from senco.passports import services as passports
 from senco.pupils import census
 from senco.schools.calendar import year_group_label
 
@@ -47,15 +48,35 @@ def home(request):
             pupils.on_roll().filter(sen_provision__in=census.REGISTER_CODES, primary_need="")[:10]
         )
         log.read_list(request.user, "pupil.listed", school, context["missing_need"])
+        context.update(_sen_lead_work(request.user, school, pupils))
     elif kind in ("staff", "parent", "granted"):
         shown = pupils.on_roll().order_by("legal_last_name", "legal_first_name")
         if kind == "staff":
             shown = shown.filter(sen_provision__in=census.REGISTER_CODES)
+            if access.can(request.user, "passport.acknowledge", school):
+                context["unread_passports"] = passports.unread_by(request.user, shown)
+            context["may_view_classes"] = access.can(request.user, "classes.view", school)
         context["pupils"] = list(shown[:50])
         log.read_list(request.user, "pupil.listed", school, context["pupils"])
     elif kind == "governance" and access.can(request.user, "school.aggregates", school):
         context.update(_figures(request.user, school))
     return render(request, "home/home.html", context)
+
+
+def _sen_lead_work(user, school, pupils) -> dict:
+    """What waits for the SEN leads: concerns to decide, monitoring reviews due, parents'
+    suggestions about passports."""
+    today = access.today()
+    monitoring = access.monitoring_visible_to(user, school).filter(ends__isnull=True)
+    return {
+        "concerns_waiting": access.concerns_visible_to(user, school).filter(decision="").count(),
+        "monitoring": monitoring.count(),
+        "monitoring_due": monitoring.filter(review_on__lte=today).count(),
+        "suggestions_waiting": passports.suggestions_waiting(pupils),
+        "may_view_register": access.can(user, "register.view", school),
+        "may_triage": access.can(user, "concern.triage", school),
+        "may_view_monitoring": access.can(user, "monitoring.view", school),
+    }
 
 
 def _figures(user, school) -> dict:

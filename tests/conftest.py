@@ -21,8 +21,13 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo stores files (reports from outside): in a temporary folder, never in var/.
+    uploads = tmp_path_factory.mktemp("demo-uploads")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=uploads),
+    ):
         builder.build(DEMO)
 
 

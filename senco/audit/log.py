@@ -67,6 +67,8 @@ ACTIONS = {
     "monitoring.started": "Put a pupil on the monitoring list",
     "monitoring.ended": "Took a pupil off the monitoring list",
     "monitoring.listed": "Listed the monitoring list",
+    "monitoring.reviewed": "Recorded a review of a pupil on the monitoring list",
+    "monitoring.viewed": "Read a pupil's monitoring entry",
     "passport.written": "Wrote a new version of a pupil passport",
     "passport.viewed": "Read a pupil passport",
     "passport.acknowledged": "Acknowledged reading a pupil passport",

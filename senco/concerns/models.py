@@ -1,11 +1,25 @@
 """Concerns staff raise about a pupil, the SENCO's decision on each, and the monitoring list."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from senco.ids import public_id_field
 from senco.pupils import census
+
+
+class ConcernQuerySet(models.QuerySet):
+    def open(self) -> "ConcernQuerySet":
+        return self.filter(decision="")
+
+    def decided(self) -> "ConcernQuerySet":
+        return self.exclude(decision="")
+
+    def queue_order(self) -> "ConcernQuerySet":
+        """Open concerns first, the longest waiting at the top; then the latest decisions."""
+        return self.annotate(
+            decided_rank=Case(When(decision="", then=Value(0)), default=Value(1))
+        ).order_by("decided_rank", F("triaged_at").desc(nulls_last=True), "raised_at", "pk")
 
 
 class Concern(models.Model):
@@ -54,6 +68,8 @@ class Concern(models.Model):
     )
     triaged_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ConcernQuerySet.as_manager()
+
     class Meta:
         ordering = ["-raised_at"]
         indexes = [
@@ -84,6 +100,11 @@ class ConcernAttachment(models.Model):
         return self.filename
 
 
+class MonitoringQuerySet(models.QuerySet):
+    def open(self) -> "MonitoringQuerySet":
+        return self.filter(ends__isnull=True)
+
+
 class Monitoring(models.Model):
     """A pupil on the monitoring list: a concern is being watched, not (yet) SEN provision.
     Kept apart from the register; a pupil has at most one open period."""
@@ -102,6 +123,8 @@ class Monitoring(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = MonitoringQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts"]
         constraints = [
@@ -116,3 +139,27 @@ class Monitoring(models.Model):
 
     def __str__(self) -> str:
         return f"Monitoring from {self.starts:%d/%m/%Y}"
+
+    @property
+    def weeks_on_list(self) -> int:
+        """Whole weeks from the start to the end, or to today while it is open."""
+        return ((self.ends or timezone.localdate()) - self.starts).days // 7
+
+
+class MonitoringReview(models.Model):
+    """One assess-plan-do-review cycle of a pupil on the monitoring list: what was seen at the
+    review and when to look again. Plans (issue 7) will count their own cycles."""
+
+    monitoring = models.ForeignKey(Monitoring, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField("date of the review")
+    notes = models.TextField("what was seen", max_length=5000)
+    next_review_on = models.DateField("next review by")
+    by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reviewed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Monitoring review {self.reviewed_on:%d/%m/%Y}"

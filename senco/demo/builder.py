@@ -106,6 +106,7 @@ SUSPENSION_REASONS = [
 def remove_demo() -> None:
     """Delete the earlier demo (the audit log keeps its entries: it is append-only)."""
     schools = School.objects.filter(is_demo=True)
+    reports.remove_files(schools)
     Membership.objects.filter(school__in=schools).delete()
     Result.objects.filter(pupil__school__in=schools).delete()
     Pupil.objects.filter(school__in=schools).delete()

@@ -40,6 +40,16 @@ class PassportVersion(models.Model):
         return f"Passport version {self.number}"
 
     @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The pupil's sections with their headings, in the order a passport reads."""
+        return [
+            ("About me", self.about_me),
+            ("What is important to me", self.important_to_me),
+            ("What I find hard", self.find_hard),
+            ("What helps me", self.helps_me),
+        ]
+
+    @property
     def strategy_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.strategies.splitlines() if line.strip(" -•\t")]
 

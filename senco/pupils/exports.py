@@ -144,13 +144,21 @@ def register(request, fmt: str):
         access.pupils_visible_to(request.user, school)
         .on_roll()
         .filter(sen_provision__in=census.REGISTER_CODES)
-        .prefetch_related(_current_classes(school), "sen_needs", "sen_statuses")
-        .order_by(*ORDER)
     )
-    shown = list(pupils)
+    return register_download(request.user, school, pupils, fmt)
+
+
+def register_download(user, school, pupils, fmt: str) -> HttpResponse:
+    """These register pupils (already reached through `access`) as a file with the register's
+    columns, recorded in the audit log: the whole register here, a selection on /register/."""
+    shown = list(
+        pupils.prefetch_related(_current_classes(school), "sen_needs", "sen_statuses").order_by(
+            *ORDER
+        )
+    )
     columns = DETAILS + REGISTER_NEEDS
-    if access.can(request.user, "pupil.sensitive_flags", school):
+    if access.can(user, "pupil.sensitive_flags", school):
         columns += FLAGS
     response = download(fmt, f"sen-register-{school.urn}", "SEN register", columns, shown)
-    log.read_list(request.user, "pupil.exported", school, shown)
+    log.read_list(user, "pupil.exported", school, shown)
     return response

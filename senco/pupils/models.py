@@ -37,6 +37,51 @@ class PupilQuerySet(models.QuerySet):
             )
         )
 
+    def with_date_added(self) -> "PupilQuerySet":
+        """`date_added`: the start of the pupil's current unbroken run of register statuses (the
+        earliest register status with no status off the register starting after it), as a
+        subquery so that lists sort on it."""
+        off_later = SenStatus.objects.filter(
+            pupil=models.OuterRef("pupil"), starts__gt=models.OuterRef("starts")
+        ).exclude(provision__in=census.REGISTER_CODES)
+        run = (
+            SenStatus.objects.filter(
+                pupil=models.OuterRef("pk"), provision__in=census.REGISTER_CODES
+            )
+            .filter(~models.Exists(off_later))
+            .order_by("starts")
+            .values("starts")[:1]
+        )
+        return self.annotate(date_added=models.Subquery(run))
+
+    def with_current_need(self, code: str) -> "PupilQuerySet":
+        """Pupils with this need open now, at any rank."""
+        return self.filter(
+            models.Exists(
+                SenNeed.objects.filter(pupil=models.OuterRef("pk"), ends__isnull=True, need=code)
+            )
+        )
+
+    def status_history(self) -> dict[int, list[tuple]]:
+        """Every SEN status of these pupils as (code, starts, ends), by pupil id: one query."""
+        statuses: dict[int, list[tuple]] = {}
+        rows = SenStatus.objects.filter(pupil__in=self.values("pk")).values_list(
+            "pupil_id", "provision", "starts", "ends"
+        )
+        for pupil_id, *status in rows:
+            statuses.setdefault(pupil_id, []).append(tuple(status))
+        return statuses
+
+    def need_history(self) -> dict[int, list[tuple]]:
+        """Every need of these pupils as (code, rank, starts, ends), by pupil id: one query."""
+        needs: dict[int, list[tuple]] = {}
+        rows = SenNeed.objects.filter(pupil__in=self.values("pk")).values_list(
+            "pupil_id", "need", "rank", "starts", "ends"
+        )
+        for pupil_id, *need in rows:
+            needs.setdefault(pupil_id, []).append(tuple(need))
+        return needs
+
     def joining(self) -> "PupilQuerySet":
         """Applicants: pupils whose admission date is still to come, so the SENCO can prepare."""
         return self.filter(enrolled_on__gt=timezone.localdate(), left_on__isnull=True)

@@ -167,3 +167,75 @@ def end_access(grant, pupil: Pupil, *, by) -> None:
     before = {"person": grant.user.username, "ends": grant.ends}
     grant.pupils.remove(pupil)
     log.change(by, "pupil.access_ended", grant, pupil=pupil, before=before)
+
+
+# Reports from outside the school (issue 6): an educational psychologist's, a speech and
+# language therapist's, arrived by email and dropped onto the pupil's record.
+
+
+def report_label_problems(pupil: Pupil, *, kind: str, author: str, dated: dt.date) -> dict:
+    """What is wrong with a report's label, field by field (empty when nothing is)."""
+    from senco.pupils.models import Report
+
+    problems = {}
+    if kind not in Report.Kind.values:
+        problems["kind"] = "Choose the kind of report from the list."
+    if not author.strip():
+        problems["author"] = "Enter who wrote the report, and their service."
+    elif len(author.strip()) > 200:
+        problems["author"] = f"Shorten who wrote it to 200 characters (it has {len(author)})."
+    if dated > timezone.localdate():
+        problems["dated"] = f"{dated:%d/%m/%Y} is in the future: enter the date on the report."
+    elif dated < pupil.date_of_birth:
+        problems["dated"] = (
+            f"{dated:%d/%m/%Y} is before the pupil was born ({pupil.date_of_birth:%d/%m/%Y}): "
+            "enter the date on the report."
+        )
+    return problems
+
+
+def add_report(pupil: Pupil, *, kind: str, author: str, dated: dt.date, document, by):
+    """Store a checked document (`uploads.check_document`) as a report on the pupil's record.
+
+    The file is written under a random name first, outside the transaction (SQLite has one
+    writer: hold it briefly), and removed again if the row or its audit entry cannot be saved.
+    """
+    from senco.pupils.models import Report
+
+    problems = report_label_problems(pupil, kind=kind, author=author, dated=dated)
+    if problems:
+        raise ValidationError({field: [message] for field, message in problems.items()})
+    report = Report(
+        pupil=pupil,
+        kind=kind,
+        author=author.strip(),
+        dated=dated,
+        filename=document.filename,
+        content_type=document.content_type,
+        size=document.size,
+        sha256=document.sha256,
+        uploaded_by=by,
+    )
+    stored = document.as_file()
+    report.file.save(stored.name, stored, save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+            log.change(
+                by,
+                "report.added",
+                report,
+                pupil=pupil,
+                after={
+                    "kind": kind,
+                    "author": report.author,
+                    "dated": dated,
+                    "filename": report.filename,
+                    "size": report.size,
+                    "sha256": report.sha256,
+                },
+            )
+    except BaseException:
+        report.file.delete(save=False)
+        raise
+    return report

@@ -87,7 +87,7 @@ def pupil_list(request):
 def pupil_detail(request, public_id):
     pupil = access.get_pupil(request.user, public_id)
     school = pupil.school
-    context = {
+    context: dict = {
         "pupil": pupil,
         "classes": pupil.groups.filter(
             academic_year__start_year=academic_year_start(access.today())
@@ -113,10 +113,24 @@ def pupil_detail(request, public_id):
             contact__in=access.contacts_visible_to(request.user, pupil)
         )
         context["may_invite"] = access.can(request.user, "accounts.invite", school)
+    context.update(_sen_work(request.user, pupil))
     context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", school)
     context["may_send_ctf"] = access.can(request.user, "ctf.export", school)
     context["may_view_audit"] = access.can(request.user, "audit.view", pupil)
     return render(request, "pupils/detail.html", context)
+
+
+def _sen_work(user, pupil) -> dict:
+    """The record's links to the SEN work about this pupil, each for those who may follow it."""
+    school = pupil.school
+    return {
+        "may_read_passport": access.can(user, "passport.read", school),
+        "may_read_reports": access.can(user, "reports.read", school),
+        "may_raise_concern": access.pupils_for_concerns(user, school).filter(pk=pupil.pk).exists(),
+        "monitoring": access.monitoring_visible_to(user, school)
+        .filter(pupil=pupil, ends__isnull=True)
+        .first(),
+    }
 
 
 def _current_entry(pupil) -> dict:
