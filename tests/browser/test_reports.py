@@ -17,7 +17,7 @@ def test_the_senco_adds_an_ep_report_and_downloads_it_again(sign_in):
     pdf = report_files.pdf()
     page = sign_in("senco")
     page.goto(f"/pupils/{pupil.public_id}/")
-    page.goto(f"/pupils/{pupil.public_id}/reports/")
+    page.get_by_role("link", name="Reports from outside").click()
     expect(page.get_by_role("heading", name="Reports from outside", exact=True)).to_be_visible()
     assert_accessible(page)
 

@@ -332,6 +332,16 @@ def test_monitor_puts_the_pupil_on_the_monitoring_list_once(client_for, persona)
     assert AuditEntry.objects.filter(action="monitoring.started", pupil_id=concern.pupil.pk)
 
 
+def test_starting_sen_support_takes_a_monitored_pupil_off_the_monitoring_list(persona):
+    monitoring = helpers.open_monitoring()
+    concern = raise_about(monitoring.pupil, "ta")
+    services.triage(concern, by=persona("senco"), **_as_service(triage_data()))
+    monitoring.refresh_from_db()
+    assert monitoring.ends == max(monitoring.starts, days(-1))
+    assert monitoring.outcome == "SEN support started."
+    assert AuditEntry.objects.filter(action="monitoring.ended", pupil_id=monitoring.pupil_id)
+
+
 def test_a_referral_keeps_the_agency(client_for):
     concern = helpers.teachers_concern()
     client_for("senco").post(
