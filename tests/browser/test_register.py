@@ -2,7 +2,9 @@
 the census check and the charts."""
 
 import datetime as dt
+import io
 
+import openpyxl
 from playwright.sync_api import expect
 
 from senco import access
@@ -63,3 +65,19 @@ def test_the_senco_opens_the_census_check_and_the_charts(sign_in):
     for i in range(images.count()):
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
     assert_accessible(page)
+
+
+def test_the_ticked_pupils_download_as_xlsx_with_a_formula_like_surname_kept_as_text(sign_in):
+    pupil = Pupil.objects.filter(
+        school__urn="990000", sen_provision="K", left_on__isnull=True
+    ).order_by("pk")[0]
+    Pupil.objects.filter(pk=pupil.pk).update(legal_last_name="=1+1")
+    page = sign_in("senco")
+    page.goto("/register/?q=%3D1%2B1")
+    page.locator(f"input[name=pupils][value='{pupil.public_id}']").check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download (XLSX)").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    column = [c.value for c in sheet[1]].index("Legal last name")
+    cell = sheet.cell(row=2, column=column + 1)
+    assert cell.value == "=1+1" and cell.data_type == "s"
