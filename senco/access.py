@@ -281,7 +281,10 @@ def concerns_visible_to(user, school: School) -> QuerySet:
     if can(user, "concern.triage", school):
         return concerns.filter(pupil__in=pupils_visible_to(user, school))
     if can(user, "concern.raise", school):
-        return concerns.filter(raised_by=user)
+        hidden = Pupil.objects.filter(school=school, is_confidential=True).exclude(
+            confidential_to=user
+        )
+        return concerns.filter(raised_by=user).exclude(pupil__in=hidden)
     return Concern.objects.none()
 
 
@@ -470,11 +473,39 @@ def school_of(obj) -> School:
     return obj if isinstance(obj, School) else obj.school
 
 
+def roles_for(user, pupil: Pupil) -> set[str]:
+    """The user's roles through which this pupil is visible: each part of a record is seen
+    under its own role (DESIGN.md), so a teacher who is also a parent at the school acts as a
+    parent only for their own child, and a professional only for the pupils granted to them.
+    Cached on the user for the request."""
+    cache = user.__dict__.setdefault("_senco_pupil_roles", {})
+    if pupil.pk not in cache:
+        roles = roles_in(user, pupil.school)
+        found = roles & WHOLE_SCHOOL_ROLES
+        one = Pupil.objects.filter(pk=pupil.pk)
+        if (
+            Role.DESIGNATED_TEACHER in roles
+            and pupil.looked_after == Pupil.LookedAfter.LOOKED_AFTER
+        ):
+            found.add(Role.DESIGNATED_TEACHER)
+        if roles & GROUP_ROLES.keys() and teaches(user, pupil):
+            found |= roles & GROUP_ROLES.keys()
+        if Role.PARENT in roles and one.filter(_parent_rule(user)).exists():
+            found.add(Role.PARENT)
+        if roles & GRANTED_ROLES and one.filter(_granted_rule(user, pupil.school)).exists():
+            found |= roles & GRANTED_ROLES
+        cache[pupil.pk] = found
+    return cache[pupil.pk]
+
+
 def can(user, action: str, obj) -> bool:
-    """May the user do `action` to `obj` (a pupil or a school)? Assumes obj is visible."""
+    """May the user do `action` to `obj` (a pupil or a school)? Assumes obj is visible. For a
+    pupil, only the roles through which that pupil is visible count (`roles_for`)."""
     allowed = ACTIONS.get(action)
     if allowed is None:
         raise ValueError(f"Unknown action {action!r}: add it to access.ACTIONS.")
+    if isinstance(obj, Pupil):
+        return bool(roles_for(user, obj) & allowed)
     return bool(roles_in(user, school_of(obj)) & allowed)
 
 

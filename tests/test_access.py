@@ -371,3 +371,27 @@ def test_a_contact_marked_confidential_needs_someone_named(client_for):
     assert b"Tick at least one other person" in response.content
     contact.refresh_from_db()
     assert not contact.is_confidential
+
+
+def test_a_parent_who_is_also_a_professional_acts_as_a_parent_for_their_own_child(client_for):
+    child = targets.parents_child()
+    parent = User.objects.get(username="parent")
+    Membership.objects.create(user=parent, school=child.school, role=Role.EXTERNAL)
+    client = client_for("parent")
+    assert client.get(f"/pupils/{child.public_id}/reports/").status_code == 403
+    assert client.get(f"/pupils/{child.public_id}/passport/").status_code == 200
+    assert access.roles_for(parent, child) == {Role.PARENT}
+
+
+def test_a_teacher_who_is_also_a_parent_suggests_changes_only_to_their_own_childs_passport(
+    client_for,
+):
+    pupil = targets.taught_pupil()
+    teacher = User.objects.get(username="teacher")
+    Membership.objects.create(user=teacher, school=pupil.school, role=Role.PARENT)
+    response = client_for("teacher").post(
+        f"/pupils/{pupil.public_id}/passport/suggest/", {"text": "More breaks, please."}
+    )
+    assert response.status_code == 403
+    assert not pupil.passport_suggestions.filter(suggested_by=teacher).exists()
+    assert Role.PARENT not in access.roles_for(teacher, pupil)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from senco.audit import log
 from senco.concerns.models import Concern, ConcernAttachment, Monitoring, MonitoringReview
-from senco.pupils import census
+from senco.pupils import census, uploads
 from senco.pupils.models import Pupil
 from senco.pupils.services import change_register_entry
 from senco.pupils.uploads import Document
@@ -35,7 +35,10 @@ def raise_concern(
         raise ValidationError(
             {"attachments": [f"Attach at most {MAX_ATTACHMENTS} files to one concern."]}
         )
-    with transaction.atomic():
+    attachments = [ConcernAttachment() for _ in documents]
+    for attachment, document in zip(attachments, documents, strict=True):
+        uploads.store(attachment, document)
+    with uploads.removed_if_unsaved(attachments), transaction.atomic():
         concern = Concern.objects.create(
             school_id=pupil.school_id,
             pupil=pupil,
@@ -45,24 +48,15 @@ def raise_concern(
             tried=tried,
             evidence=evidence,
         )
-        for document in documents:
-            ConcernAttachment.objects.create(
-                concern=concern,
-                file=document.as_file(),
-                filename=document.filename,
-                content_type=document.content_type,
-                size=len(document.data),
-                sha256=document.sha256,
-            )
+        for attachment in attachments:
+            attachment.concern = concern
+            attachment.save()
         log.change(
             by,
             "concern.raised",
             concern,
             pupil=pupil,
-            after={
-                "area": area,
-                "attachments": [d.filename for d in documents],
-            },
+            after={"area": area, "attachments": [d.filename for d in documents]},
         )
     return concern
 

@@ -24,7 +24,6 @@ from senco.concerns.forms import (
     TriageForm,
 )
 from senco.concerns.models import Concern, ConcernQuerySet, MonitoringQuerySet
-from senco.pupils.views import search
 
 SEARCH_LIMIT = 20
 # Where the service's field names land on the forms.
@@ -100,8 +99,9 @@ def _search_step(request, choices):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     found = []
     if query:
-        matches = search(choices, query).order_by("legal_last_name", "legal_first_name", "pk")
+        matches = choices.going_by(query).order_by("legal_last_name", "legal_first_name", "pk")
         found = list(matches[: SEARCH_LIMIT + 1])
+        log.read_list(request.user, "pupil.listed", request.school, found[:SEARCH_LIMIT])
     context = {"form": form, "query": query, "found": found[:SEARCH_LIMIT]}
     context["more"] = len(found) > SEARCH_LIMIT
     return render(request, "concerns/search.html", context)

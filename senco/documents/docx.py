@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 
 from django.utils import timezone
 from docx import Document
@@ -12,6 +13,17 @@ from docx.shared import Cm, Pt
 from senco.documents import attachment, school_logo
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Characters XML cannot hold: one pasted into a passport or imported in a name would stop Word
+# documents being made at all.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def paragraph(document, text: str, style: str | None = None):
+    return document.add_paragraph(NOT_XML.sub("", text), style=style)
+
+
+def heading(document, text: str, level: int = 2):
+    return document.add_heading(NOT_XML.sub("", text), level=level)
 
 
 def letterhead(request, school, title: str):
@@ -27,9 +39,9 @@ def letterhead(request, school, title: str):
         # A logo Word cannot take is left off rather than failing the document.
         with contextlib.suppress(UnrecognizedImageError):
             document.add_picture(io.BytesIO(logo.data), height=Cm(2))
-    document.add_paragraph(school.name, style="Title")
-    document.add_heading(title, level=1)
-    printed = printed_line(request)
+    paragraph(document, school.name, style="Title")
+    heading(document, title, level=1)
+    printed = NOT_XML.sub("", printed_line(request))
     document.add_paragraph().add_run(printed).italic = True
     footer = section.footer.paragraphs[0]
     footer.text = printed
@@ -44,19 +56,19 @@ def printed_line(request) -> str:
     return f"Confidential. Printed by {name} on {when:%d/%m/%Y at %H:%M}."
 
 
-def add_section(document, heading: str, text: str, *, level: int = 2) -> None:
+def add_section(document, title: str, text: str, *, level: int = 2) -> None:
     """A heading and its text, one paragraph a line; nothing when the text is empty."""
     if not text.strip():
         return
-    document.add_heading(heading, level=level)
+    heading(document, title, level=level)
     for line in text.splitlines():
         if line.strip():
-            document.add_paragraph(line.strip())
+            paragraph(document, line.strip())
 
 
 def add_bullets(document, items: list[str]) -> None:
     for item in items:
-        document.add_paragraph(item, style="List Bullet")
+        paragraph(document, item, style="List Bullet")
 
 
 def docx_response(document, filename: str):

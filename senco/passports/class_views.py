@@ -204,14 +204,14 @@ def class_docx(request, public_id):
         request, group.school, f"Pupils with SEN in {group.name} ({group.academic_year})"
     )
     if not rows:
-        document.add_paragraph("No pupil in this group is on the SEN register.")
+        word.paragraph(document, "No pupil in this group is on the SEN register.")
     for row in rows:
         pupil = row.pupil
-        document.add_heading(f"{pupil.full_name} ({pupil.year_group_label})", level=2)
+        word.heading(document, f"{pupil.full_name} ({pupil.year_group_label})")
         needs = "; ".join(n.label for n in pupil.open_needs)  # type: ignore[attr-defined]
-        document.add_paragraph(f"{pupil.sen_provision_label}. Needs: {needs or 'none recorded'}.")
+        word.paragraph(document, f"{pupil.sen_provision_label}. Needs: {needs or 'none recorded'}.")
         if row.passport:
             word.add_bullets(document, row.passport.strategy_list)
         else:
-            document.add_paragraph("No passport yet.")
+            word.paragraph(document, "No passport yet.")
     return word.docx_response(document, _filename(group, "docx"))

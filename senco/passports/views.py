@@ -99,6 +99,8 @@ def detail(request, public_id):
 def edit(request, public_id):
     pupil = _pupil(request, public_id, "passport.write")
     current = services.current_version(pupil)
+    if request.method == "GET":
+        log.read(request.user, "passport.viewed", pupil)
     form = PassportForm(request.POST or None, initial=services.snapshot(current))
     if request.method == "POST" and form.is_valid():
         version = services.write_passport(pupil, sections=form.cleaned_data, by=request.user)
@@ -190,13 +192,14 @@ def passport_pdf(request, public_id):
 def passport_docx(request, public_id):
     pupil, current = _download(request, public_id)
     document = word.letterhead(request, pupil.school, f"Pupil passport: {pupil.full_name}")
-    document.add_paragraph(
+    word.paragraph(
+        document,
         f"{pupil.year_group_label}. Version {current.number}, written "
         f"{current.written_at:%d/%m/%Y}"
-        + (", in the pupil's own words." if current.in_own_words else ".")
+        + (", in the pupil's own words." if current.in_own_words else "."),
     )
     for heading, text in current.sections:
         word.add_section(document, heading, text)
-    document.add_heading("Strategies for staff", level=2)
+    word.heading(document, "Strategies for staff")
     word.add_bullets(document, current.strategy_list)
     return word.docx_response(document, filename(pupil, "docx"))

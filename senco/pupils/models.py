@@ -82,6 +82,19 @@ class PupilQuerySet(models.QuerySet):
             needs.setdefault(pupil_id, []).append(tuple(need))
         return needs
 
+    def going_by(self, query: str) -> "PupilQuerySet":
+        """Pupils whose first or last name, as they go by it (preferred, else legal), starts
+        with each word: a search that never links a preferred name to a legal one or a UPN."""
+        rule = Q()
+        for word in query.split()[:4]:
+            rule &= (
+                Q(preferred_first_name__istartswith=word)
+                | Q(preferred_first_name="", legal_first_name__istartswith=word)
+                | Q(preferred_last_name__istartswith=word)
+                | Q(preferred_last_name="", legal_last_name__istartswith=word)
+            )
+        return self.filter(rule)
+
     def joining(self) -> "PupilQuerySet":
         """Applicants: pupils whose admission date is still to come, so the SENCO can prepare."""
         return self.filter(enrolled_on__gt=timezone.localdate(), left_on__isnull=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from senco.accounts.models import PupilGrant
 from senco.audit import log
-from senco.pupils import census
+from senco.pupils import census, uploads
 from senco.pupils.models import Pupil, SenNeed, SenStatus, Source
 
 
@@ -31,6 +31,16 @@ def change_register_entry(
     longer listed end the day before, new needs start on `starts`. Nothing changes on a refusal.
     """
     _refuse(census.check_entry(provision, needs))
+    if starts < pupil.date_of_birth:
+        _refuse(
+            [
+                census.Breach(
+                    "starts",
+                    f"{starts:%d/%m/%Y} is before the pupil was born "
+                    f"({pupil.date_of_birth:%d/%m/%Y}): give the day the change happened.",
+                )
+            ]
+        )
     if starts > timezone.localdate():
         _refuse(
             [
@@ -205,37 +215,22 @@ def add_report(pupil: Pupil, *, kind: str, author: str, dated: dt.date, document
     problems = report_label_problems(pupil, kind=kind, author=author, dated=dated)
     if problems:
         raise ValidationError({field: [message] for field, message in problems.items()})
-    report = Report(
-        pupil=pupil,
-        kind=kind,
-        author=author.strip(),
-        dated=dated,
-        filename=document.filename,
-        content_type=document.content_type,
-        size=document.size,
-        sha256=document.sha256,
-        uploaded_by=by,
-    )
-    stored = document.as_file()
-    report.file.save(stored.name, stored, save=False)
-    try:
-        with transaction.atomic():
-            report.save()
-            log.change(
-                by,
-                "report.added",
-                report,
-                pupil=pupil,
-                after={
-                    "kind": kind,
-                    "author": report.author,
-                    "dated": dated,
-                    "filename": report.filename,
-                    "size": report.size,
-                    "sha256": report.sha256,
-                },
-            )
-    except BaseException:
-        report.file.delete(save=False)
-        raise
+    report = Report(pupil=pupil, kind=kind, author=author.strip(), dated=dated, uploaded_by=by)
+    uploads.store(report, document)
+    with uploads.removed_if_unsaved([report]), transaction.atomic():
+        report.save()
+        log.change(
+            by,
+            "report.added",
+            report,
+            pupil=pupil,
+            after={
+                "kind": kind,
+                "author": report.author,
+                "dated": dated,
+                "filename": report.filename,
+                "size": report.size,
+                "sha256": report.sha256,
+            },
+        )
     return report

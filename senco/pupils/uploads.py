@@ -7,6 +7,7 @@ back only through a view that checks access and writes the read to the audit log
 attachment whose name ends in the extension of what the file really is.
 """
 
+import contextlib
 import hashlib
 import io
 import math
@@ -141,3 +142,24 @@ def check_document(upload, field: str = "file") -> Document:
             {field: [f"{name} is not {ALLOWED_TEXT}: save it as a PDF and upload that."]}
         )
     return Document(filename=with_extension(name, kind), kind=kind, data=data)
+
+
+def store(record, document: Document) -> None:
+    """Write a checked document's file for `record` (a model with file, filename, content_type,
+    size and sha256) under a random name, before the record's row is saved: the file is
+    written outside the transaction, so SQLite's one writer is held only briefly."""
+    record.filename, record.content_type = document.filename, document.content_type
+    record.size, record.sha256 = document.size, document.sha256
+    upload = document.as_file()
+    record.file.save(upload.name, upload, save=False)
+
+
+@contextlib.contextmanager
+def removed_if_unsaved(records):
+    """Delete the files stored for these records if the block fails: no file without its row."""
+    try:
+        yield
+    except BaseException:
+        for record in records:
+            record.file.delete(save=False)
+        raise

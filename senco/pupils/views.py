@@ -86,7 +86,6 @@ def pupil_list(request):
 @login_required
 def pupil_detail(request, public_id):
     pupil = access.get_pupil(request.user, public_id)
-    school = pupil.school
     context: dict = {
         "pupil": pupil,
         "classes": pupil.groups.filter(
@@ -95,11 +94,11 @@ def pupil_detail(request, public_id):
         "statuses": pupil.sen_statuses.all(),
         "current_needs": pupil.sen_needs.filter(ends__isnull=True).order_by("rank"),
         "past_needs": pupil.sen_needs.filter(ends__isnull=False).order_by("-ends", "rank"),
-        "see_contacts": access.can(request.user, "pupil.contacts", school),
-        "see_flags": access.can(request.user, "pupil.sensitive_flags", school),
-        "see_medical": access.can(request.user, "pupil.medical", school),
-        "see_history": access.can(request.user, "register.view_history", school),
-        "can_change_register": access.can(request.user, "register.change", school),
+        "see_contacts": access.can(request.user, "pupil.contacts", pupil),
+        "see_flags": access.can(request.user, "pupil.sensitive_flags", pupil),
+        "see_medical": access.can(request.user, "pupil.medical", pupil),
+        "see_history": access.can(request.user, "register.view_history", pupil),
+        "can_change_register": access.can(request.user, "register.change", pupil),
         "results": pupil.results.select_related("assessment_type").order_by(
             "-taken_on", "assessment_type__name", "pk"
         ),
@@ -112,10 +111,10 @@ def pupil_detail(request, public_id):
         context["contacts"] = pupil.contact_links.select_related("contact__user").filter(
             contact__in=access.contacts_visible_to(request.user, pupil)
         )
-        context["may_invite"] = access.can(request.user, "accounts.invite", school)
+        context["may_invite"] = access.can(request.user, "accounts.invite", pupil)
     context.update(_sen_work(request.user, pupil))
-    context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", school)
-    context["may_send_ctf"] = access.can(request.user, "ctf.export", school)
+    context["may_manage_access"] = access.can(request.user, "pupil.mark_confidential", pupil)
+    context["may_send_ctf"] = access.can(request.user, "ctf.export", pupil)
     context["may_view_audit"] = access.can(request.user, "audit.view", pupil)
     return render(request, "pupils/detail.html", context)
 
@@ -124,8 +123,8 @@ def _sen_work(user, pupil) -> dict:
     """The record's links to the SEN work about this pupil, each for those who may follow it."""
     school = pupil.school
     return {
-        "may_read_passport": access.can(user, "passport.read", school),
-        "may_read_reports": access.can(user, "reports.read", school),
+        "may_read_passport": access.can(user, "passport.read", pupil),
+        "may_read_reports": access.can(user, "reports.read", pupil),
         "may_raise_concern": access.pupils_for_concerns(user, school).filter(pk=pupil.pk).exists(),
         "monitoring": access.monitoring_visible_to(user, school)
         .filter(pupil=pupil, ends__isnull=True)

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import cast
 
 from django import forms
+from django.conf import settings
 
 from senco import access
 from senco.pupils import census
@@ -109,8 +110,16 @@ class BulkForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["key_worker"]).queryset = staff
 
     def clean_pupils(self) -> list[str]:
-        """The public ids ticked (at most a page's worth and a margin, each cut short)."""
-        return list(dict.fromkeys(str(p)[:40] for p in self.cleaned_data["pupils"] or []))[:1000]
+        """The public ids ticked, each cut short: at most one page of them, so a selection can
+        never be the whole register (whose download asks for the password again)."""
+        ticked = list(dict.fromkeys(str(p)[:40] for p in self.cleaned_data["pupils"] or []))
+        if len(ticked) > settings.SENCO_PAGE_SIZE:
+            raise forms.ValidationError(
+                f"{len(ticked)} pupils are ticked: an action takes at most one page "
+                f"({settings.SENCO_PAGE_SIZE}). To download the whole register, use the "
+                "register downloads below the table."
+            )
+        return ticked
 
     def clean(self):
         data = super().clean() or {}
@@ -147,3 +156,14 @@ def review_date_problem(day: dt.date | None, today: dt.date) -> str | None:
 
 class CensusDayForm(forms.Form):
     day = date_field("Census day or another date", "For example 21/05/2026.", required=False)
+
+    def clean_day(self) -> dt.date | None:
+        """A day within the school records' reach: from 2000 to two years ahead."""
+        day = self.cleaned_data["day"]
+        latest = access.today().replace(month=12, day=31) + dt.timedelta(days=730)
+        if day is not None and not dt.date(2000, 1, 1) <= day <= latest:
+            raise forms.ValidationError(
+                f"{day:%d/%m/%Y} is outside the years a census check covers: give a date from "
+                f"2000 to {latest.year}."
+            )
+        return day

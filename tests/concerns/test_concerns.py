@@ -42,6 +42,31 @@ def test_a_teacher_finds_a_pupil_they_do_not_teach_by_name_and_sees_only_name_an
     assert pupil.upn not in page and pupil.sen_provision_label not in page
 
 
+def test_the_search_matches_only_the_name_a_pupil_goes_by_never_a_upn_or_a_hidden_legal_name(
+    client_for,
+):
+    pupil = helpers.not_taught()
+    pupil.legal_first_name, pupil.preferred_first_name = "Zedekiah", "Sam"
+    pupil.save(update_fields=["legal_first_name", "preferred_first_name"])
+    teacher = client_for("teacher")
+    for hidden in ("Zedekiah", pupil.upn):
+        assert str(pupil.public_id) not in teacher.get(raise_url(), {"q": hidden}).content.decode()
+    shown = teacher.get(raise_url(), {"q": f"Sam {pupil.last_name}"}).content.decode()
+    assert str(pupil.public_id) in shown
+    entry = AuditEntry.objects.filter(action="pupil.listed", actor_label="teacher").latest("id")
+    assert pupil.pk in entry.pupil_ids
+
+
+def test_a_concern_about_a_pupil_later_made_confidential_leaves_the_raisers_list(client_for):
+    pupil = helpers.not_taught()
+    concern = raise_about(pupil)
+    pupil.is_confidential = True
+    pupil.save(update_fields=["is_confidential"])
+    teacher = client_for("teacher")
+    assert pupil.full_name not in teacher.get(reverse("concerns:list")).content.decode()
+    assert teacher.get(detail_url(concern)).status_code == 404
+
+
 def test_the_search_offers_no_pupil_of_another_school(client_for):
     elsewhere = targets.pupil_elsewhere()
     response = client_for("teacher").get(raise_url(), {"q": elsewhere.last_name})
@@ -400,3 +425,14 @@ def test_an_attachment_asked_for_through_another_concern_answers_404(client_for)
     other = helpers.teachers_concern()
     url = reverse("concerns:attachment", args=[other.public_id, found.public_id])
     assert client_for("senco").get(url).status_code == 404
+
+
+def test_a_concern_that_cannot_be_saved_leaves_no_attachment_on_disk(settings, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(services.log, "change", fail)
+    with pytest.raises(RuntimeError):
+        helpers.with_attachment()
+    folder = settings.MEDIA_ROOT / "concerns"
+    assert not folder.exists() or [p for p in folder.rglob("*") if p.is_file()] == []

@@ -119,6 +119,19 @@ def test_text_a_user_typed_cannot_load_a_remote_picture_into_the_pdf(client_for)
     assert b"/Subtype /Image" not in pdf_content(response.content)
 
 
+def test_a_control_character_pasted_into_a_passport_or_a_name_still_makes_the_word_documents(
+    client_for,
+):
+    pupil = targets.taught_pupil()
+    type(pupil).objects.filter(pk=pupil.pk).update(preferred_first_name="Al\x1bex")
+    write(pupil, about_me="I like\x08 trains.", strategies="Sit\x0c near the front.")
+    senco = client_for("senco")
+    passport = senco.get(url("docx", pupil))
+    assert passport.status_code == 200 and "I like trains." in docx_text(passport.content)
+    group = teachers_class()
+    assert senco.get(class_url("docx", group)).status_code == 200
+
+
 def test_a_very_long_passport_still_makes_a_pdf(client_for):
     pupil = targets.taught_pupil()
     write(pupil, about_me="word " * 600, strategies="\n".join(f"Strategy {n}" for n in range(80)))

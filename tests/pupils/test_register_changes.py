@@ -96,6 +96,15 @@ def test_a_change_overlapping_the_current_status_is_refused(persona):
     assert state(pupil) == before
 
 
+def test_a_change_dated_before_the_pupil_was_born_is_refused(persona):
+    pupil = a_pupil("N")
+    before = state(pupil)
+    day = pupil.date_of_birth - dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="before the pupil was born"):
+        change_register_entry(pupil, provision="K", needs=["SLCN"], starts=day, by=persona("senco"))
+    assert state(pupil) == before
+
+
 def test_a_upn_with_a_wrong_check_letter_is_refused_naming_the_right_letter():
     pupil = a_pupil("N")
     pupil.upn = "A" + pupil.upn[1:] if pupil.upn[0] != "A" else "B" + pupil.upn[1:]

@@ -207,3 +207,15 @@ def test_the_page_offers_each_row_a_labelled_tick_box(client_for):
 def test_the_head_sees_no_bulk_change_controls_but_may_download(client_for):
     page = client_for("head").get(URL).content.decode()
     assert 'name="action" value="review"' not in page and 'value="xlsx"' in page
+
+
+def test_more_than_a_page_ticked_is_refused_so_a_selection_is_never_the_whole_register(
+    client_for, settings
+):
+    settings.SENCO_PAGE_SIZE = 2
+    pupils = list(register_pupils().order_by("pk")[:3])
+    response = client_for("senco").post(URL, ticked(pupils, action="csv"))
+    assert response.status_code == 200
+    assert "3 pupils are ticked: an action takes at most one page (2)" in response.content.decode()
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert not AuditEntry.objects.filter(action="pupil.exported", actor_label="senco").exists()

@@ -157,6 +157,14 @@ def test_a_day_that_is_not_a_date_says_so_and_checks_the_next_census_day(client_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("day", ["31/12/9999", "01/01/0001", "1899-05-18"])
+def test_a_day_far_outside_the_records_says_so_and_checks_the_next_census_day(client_for, day):
+    response = client_for("senco").get(URL, {"day": day})
+    assert response.status_code == 200
+    assert "is outside the years a census check covers" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_any_date_may_be_checked_and_is_marked_when_not_a_census_day(client_for):
     page = client_for("senco").get(URL, {"day": "2026-03-03"}).content.decode()
     assert "Census check for Tuesday 3 March 2026" in page
