@@ -47,8 +47,9 @@ def home(request):
         context["missing_need"] = list(
             pupils.on_roll().filter(sen_provision__in=census.REGISTER_CODES, primary_need="")[:10]
         )
-        log.read_list(request.user, "pupil.listed", school, context["missing_need"])
         context.update(_sen_lead_work(request.user, school, pupils))
+        named = {p.pk: p for p in context["missing_need"] + context["suggestions_waiting"]}
+        log.read_list(request.user, "pupil.listed", school, named.values())
     elif kind in ("staff", "parent", "granted"):
         shown = pupils.on_roll().order_by("legal_last_name", "legal_first_name")
         if kind == "staff":
@@ -72,7 +73,11 @@ def _sen_lead_work(user, school, pupils) -> dict:
         "concerns_waiting": access.concerns_visible_to(user, school).filter(decision="").count(),
         "monitoring": monitoring.count(),
         "monitoring_due": monitoring.filter(review_on__lte=today).count(),
-        "suggestions_waiting": passports.suggestions_waiting(pupils),
+        "suggestions_waiting": list(
+            pupils.filter(passport_suggestions__answer="")
+            .distinct()
+            .order_by("legal_last_name", "legal_first_name")[:10]
+        ),
         "may_view_register": access.can(user, "register.view", school),
         "may_triage": access.can(user, "concern.triage", school),
         "may_view_monitoring": access.can(user, "monitoring.view", school),

@@ -115,7 +115,7 @@ def test_the_senco_changes_a_status_through_the_form(client_for, today):
         ),
         ({"provision": "K", "need_2": "MLD", "starts": "2026-11-24"}, "rank 1 first"),
         ({"provision": "K", "need_1": "MLD", "starts": "31/02/2026"}, "Enter a valid date"),
-        ({"provision": "K", "need_1": "MLD", "starts": "1900-01-01"}, "must start after"),
+        ({"provision": "K", "need_1": "MLD", "starts": "1900-01-01"}, "before the pupil was born"),
         ({"provision": "Z", "need_1": "MLD", "starts": "2026-11-24"}, "Select a valid choice"),
         ({"provision": "E", "need_1": "ASD", "starts": "2099-01-01"}, "is in the future"),
         ({"provision": "K", "need_1": "<b>x</b>" * 1000, "starts": "2026-11-24"}, "Select a valid"),

@@ -239,9 +239,10 @@ def _suggestion(rng, parent, senco, children: set[int], current: dict, now) -> N
         pupil_id=answered_on,
         version=current[answered_on],
         suggested_by=parent,
-        suggested_at=now - dt.timedelta(days=60),
+        suggested_at=max(now - dt.timedelta(days=60), current[answered_on].written_at),
         text="Please add that loud hand dryers upset them: they would rather use paper towels.",
         answer="Thank you: staff know, and paper towels are now in the classroom.",
         answered_by=senco,
-        answered_at=now - dt.timedelta(days=58),
+        answered_at=max(now - dt.timedelta(days=58), current[answered_on].written_at)
+        + dt.timedelta(hours=2),
     )

@@ -49,11 +49,6 @@ def unread_by(user, pupils) -> int:
     return len(versions) - len(read_by(user, versions))
 
 
-def suggestions_waiting(pupils) -> int:
-    """Parents' suggestions about these pupils' passports that nobody has answered yet."""
-    return PassportSuggestion.objects.filter(pupil__in=pupils, answer="").count()
-
-
 def write_passport(pupil: Pupil, *, sections: dict, by) -> PassportVersion:
     """A new version of the pupil's passport; earlier versions stay as they were.
 

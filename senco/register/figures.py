@@ -152,12 +152,19 @@ def _rows(
 
 
 def by_primary_need(pupils: Sequence[OnRegister]) -> list[Row]:
+    """England publishes primary needs for EHC plans only, so each published figure is set
+    beside this school's EHC plans, like for like, not beside its whole register."""
     keys = [(code, f"{code}: {census.need_label(code)}") for code in census.NEEDS]
-    return _rows(
-        (p.primary_need for p in pupils),
-        keys,
-        lambda code: national.by_primary_need(str(code)),
-    )
+    plans = Counter(p.primary_need for p in pupils if p.provision in census.PLAN_CODES)
+
+    def compare(code: object) -> str:
+        england = national.by_primary_need(str(code))
+        if england == national.NOT_PUBLISHED or not plans:
+            return england
+        here = round(100 * plans[str(code)] / sum(plans.values()), 1)
+        return f"{england} (here: {here}% of EHC plans)"
+
+    return _rows((p.primary_need for p in pupils), keys, compare)
 
 
 def by_broad_area(pupils: Sequence[OnRegister]) -> list[Row]:

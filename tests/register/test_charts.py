@@ -32,10 +32,14 @@ def table(rows) -> dict:
 def test_by_primary_need_counts_shares_and_sets_them_against_england():
     rows = table(figures.by_primary_need(REGISTER))
     assert rows["SLCN: Speech, language and communication needs"][:2] == (2, 50.0)
+    # England's figure is for EHC plans, so it is set beside this school's EHC plans (one, ASD).
     assert rows["ASD: Autistic spectrum disorder"] == (
         1,
         25.0,
-        "31.5% of EHC plans, Jan 2025",
+        "31.5% of EHC plans, Jan 2025 (here: 100.0% of EHC plans)",
+    )
+    assert rows["SLCN: Speech, language and communication needs"][2].endswith(
+        "(here: 0.0% of EHC plans)"
     )
     assert rows["DS: Down syndrome"] == (0, 0.0, national.NOT_PUBLISHED)
     assert sum(count for count, _, _ in rows.values()) == 4
