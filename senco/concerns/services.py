@@ -186,7 +186,7 @@ def triage(
             change_register_entry(
                 concern.pupil, provision="K", needs=list(needs), starts=starts, by=by
             )
-            _end_monitoring_for_register(concern.pupil, starts=starts, by=by)
+            end_monitoring_for_register(concern.pupil, starts=starts, by=by)
         concern.decision = decision
         concern.reasons = reasons
         concern.agency = agency if decision == Concern.Decision.REFER else ""
@@ -218,12 +218,13 @@ def triage(
     return concern
 
 
-def _end_monitoring_for_register(pupil, *, starts: dt.date, by) -> None:
-    """A pupil moving onto the register leaves the monitoring list the day before."""
+def end_monitoring_for_register(pupil, *, starts: dt.date, by) -> None:
+    """A pupil moving onto the register (from a concern, or the register form) leaves the
+    monitoring list the day before: the two lists are kept apart."""
     monitoring = pupil.monitoring.filter(ends__isnull=True).first()
     if monitoring is not None:
         ends = max(monitoring.starts, starts - dt.timedelta(days=1))
-        end_monitoring(monitoring, by=by, ends=ends, outcome="SEN support started.")
+        end_monitoring(monitoring, by=by, ends=ends, outcome="Added to the SEN register.")
 
 
 def _check_day(day: dt.date, monitoring: Monitoring, field: str, what: str) -> None:

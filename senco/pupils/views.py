@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from senco import access
 from senco.audit import log
-from senco.pupils import services
+from senco.concerns.services import end_monitoring_for_register
+from senco.pupils import census, services
 from senco.pupils.forms import (
     ConfidentialForm,
     GrantForm,
@@ -147,14 +149,18 @@ def register_change(request, public_id):
     access.require(request.user, "register.change", pupil)
     form = RegisterChangeForm(request.POST or None, initial=_current_entry(pupil))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.change_register_entry(
-                pupil,
-                provision=form.cleaned_data["provision"],
-                needs=form.needs(),
-                starts=form.cleaned_data["starts"],
-                by=request.user,
-            )
+            with transaction.atomic():
+                services.change_register_entry(
+                    pupil,
+                    provision=data["provision"],
+                    needs=form.needs(),
+                    starts=data["starts"],
+                    by=request.user,
+                )
+                if data["provision"] in census.REGISTER_CODES:
+                    end_monitoring_for_register(pupil, starts=data["starts"], by=request.user)
         except ValidationError as e:
             for field, messages in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)

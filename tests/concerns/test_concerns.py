@@ -363,7 +363,7 @@ def test_starting_sen_support_takes_a_monitored_pupil_off_the_monitoring_list(pe
     services.triage(concern, by=persona("senco"), **_as_service(triage_data()))
     monitoring.refresh_from_db()
     assert monitoring.ends == max(monitoring.starts, days(-1))
-    assert monitoring.outcome == "SEN support started."
+    assert monitoring.outcome == "Added to the SEN register."
     assert AuditEntry.objects.filter(action="monitoring.ended", pupil_id=monitoring.pupil_id)
 
 

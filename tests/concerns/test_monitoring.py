@@ -185,3 +185,16 @@ def test_teachers_and_other_schools_get_404_for_an_entry(client_for):
     monitoring = helpers.open_monitoring()
     for username in ("teacher", "ta", "parent", "governor", "other_senco"):
         assert client_for(username).get(entry_url(monitoring)).status_code == 404, username
+
+
+def test_moving_a_monitored_pupil_onto_the_register_by_the_form_ends_the_monitoring(client_for):
+    monitoring = helpers.open_monitoring()
+    pupil = monitoring.pupil
+    response = client_for("senco").post(
+        reverse("pupils:register_change", args=[pupil.public_id]),
+        {"provision": "K", "need_1": "SPLD", "starts": helpers.days(0).isoformat()},
+    )
+    assert response.status_code == 302
+    monitoring.refresh_from_db()
+    assert monitoring.ends == max(monitoring.starts, helpers.days(-1))
+    assert monitoring.outcome == "Added to the SEN register."
