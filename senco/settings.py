@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "senco.interop",
     "senco.concerns",
     "senco.passports",
+    "senco.plans",
     "senco.register",
     "senco.documents",
     "senco.demo",
@@ -315,6 +316,14 @@ SENCO_PAGE_SIZE = env_int("SENCO_PAGE_SIZE", 50)
 SENCO_SUPPRESS_BELOW = env_int("SENCO_SUPPRESS_BELOW", 5)
 # The largest file an import accepts; larger uploads are refused before being read.
 SENCO_IMPORT_MAX_MB = env_int("SENCO_IMPORT_MAX_MB", 50)
+# The scale a plan's review rates each outcome on, and the weeks to the next review by default.
+SENCO_PROGRESS_SCALE = [
+    ("not_started", "Not started"),
+    ("some", "Some progress"),
+    ("good", "Good progress"),
+    ("achieved", "Achieved"),
+]
+SENCO_PLAN_REVIEW_WEEKS = env_int("SENCO_PLAN_REVIEW_WEEKS", 12)
 # Reports from outside and evidence attached to a concern (senco/pupils/uploads.py).
 SENCO_DOCUMENT_MAX_MB = env_int("SENCO_DOCUMENT_MAX_MB", 20)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")

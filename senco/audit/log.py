@@ -79,6 +79,13 @@ ACTIONS = {
     "class.downloaded": "Downloaded the SEN pupils of a class",
     "report.added": "Added a report from outside the school",
     "report.viewed": "Opened a report from outside the school",
+    "plan.started": "Started a plan for a pupil",
+    "plan.revised": "Changed the current cycle of a plan",
+    "plan.note_added": "Recorded a note against a plan",
+    "plan.parent_view_recorded": "Recorded the parents' view before a review",
+    "plan.reviewed": "Reviewed a cycle of a plan",
+    "plan.cycle_started": "Started the next cycle of a plan",
+    "plan.ended": "Ended a plan",
 }
 MASKED = {"password", "secret", "token", "key"}
 
