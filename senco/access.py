@@ -5,7 +5,6 @@ Every view, export and API endpoint reaches pupil data through `pupils_visible_t
 """
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from senco.accounts.models import Membership, PupilGrant, Role, User
 from senco.assessment.models import Result
 from senco.audit import log
+from senco.ids import parse_public_id
 from senco.pupils.models import Contact, Pupil, PupilContact, PupilQuerySet
 from senco.schools.calendar import academic_year_start, past_compulsory_school_age_if_born_by
 from senco.schools.models import School, TeachingGroup, Term
@@ -290,7 +290,7 @@ def concerns_visible_to(user, school: School) -> QuerySet:
 
 def get_concern(user, school: School, public_id):
     """One concern the user may see in this school; 404 (logged) otherwise."""
-    key = _parse_public_id(public_id)
+    key = parse_public_id(public_id)
     concern = concerns_visible_to(user, school).filter(public_id=key).first() if key else None
     if concern is None:
         log.refused(user, "pupil.refused", school=school, detail=f"concern {public_id}")
@@ -321,20 +321,13 @@ def transfer_contacts_visible_to(user, school: School) -> QuerySet:
     return _without_confidential(user, Contact.objects.filter(school=school))
 
 
-def _parse_public_id(public_id) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(public_id))
-    except ValueError:
-        return None
-
-
 def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> Pupil:
     """One pupil by public id, under the user's role in that pupil's school; 404 otherwise.
 
     The read is written to the audit log (pass audit_action=None when the caller writes its own);
     the refusal too.
     """
-    key = _parse_public_id(public_id)
+    key = parse_public_id(public_id)
     pupil = Pupil.objects.select_related("school").filter(public_id=key).first() if key else None
     if pupil is None or not pupils_visible_to(user, pupil.school).filter(pk=pupil.pk).exists():
         log.refused(
@@ -348,7 +341,7 @@ def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> 
 
 def get_contact(user, public_id) -> Contact:
     """One contact by public id, through a pupil whose contacts the user may see; 404 otherwise."""
-    key = _parse_public_id(public_id)
+    key = parse_public_id(public_id)
     contact = (
         Contact.objects.select_related("school").filter(public_id=key).first() if key else None
     )

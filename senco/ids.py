@@ -7,3 +7,11 @@ from django.db import models
 
 def public_id_field() -> models.UUIDField:
     return models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+
+def parse_public_id(value) -> uuid.UUID | None:
+    """A public id from a URL or a form, or None when it is not one (never an error page)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -17,6 +17,7 @@ from senco.assessment import services
 from senco.assessment.forms import AssessmentTypeForm, ChooseForm, GridForm
 from senco.assessment.models import AssessmentType, latest_results
 from senco.audit import log
+from senco.forms import add_errors
 from senco.pupils.forms import DATE_FORMATS
 
 
@@ -59,8 +60,7 @@ def _save_type(request, form: AssessmentTypeForm, school, assessment_type=None):
         data.pop("kind", None)
         return services.change_assessment_type(assessment_type, by=request.user, **data)
     except ValidationError as e:
-        for field, problems in e.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_errors(form, e)
     return None
 
 
@@ -197,9 +197,7 @@ def _save(request, form: GridForm, assessment_type, taken_on: dt.date) -> list |
             by=request.user,
         )
     except ValidationError as e:
-        for key, problems in e.message_dict.items():
-            name = f"result-{key}"
-            form.add_error(name if name in form.fields else None, problems)
+        add_errors(form, e, lambda key: f"result-{key}")
     return None
 
 

@@ -1,6 +1,5 @@
 """Raising a concern, the SEN lead's triage queue and decision, and the monitoring list."""
 
-import uuid
 from typing import cast
 
 from django.conf import settings
@@ -24,23 +23,17 @@ from senco.concerns.forms import (
     TriageForm,
 )
 from senco.concerns.models import Concern, ConcernQuerySet, MonitoringQuerySet
+from senco.forms import add_errors
+from senco.ids import parse_public_id
 
 SEARCH_LIMIT = 20
 # Where the service's field names land on the forms.
 FIELD_FOR = {"needs": "need_1", "provision": "decision", NON_FIELD_ERRORS: None}
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        field = FIELD_FOR.get(name, name)
-        form.add_error(field if field in form.fields else None, problems)
-
-
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+def _field_for(name: str) -> str | None:
+    """The form field where a message from the services belongs."""
+    return FIELD_FOR.get(name, name)
 
 
 def _school(request):
@@ -66,7 +59,8 @@ def raise_concern(request):
     chosen = request.GET.get("pupil")
     if not chosen:
         return _search_step(request, choices)
-    pupil = choices.filter(public_id=_uuid(chosen)).first() if _uuid(chosen) else None
+    key = parse_public_id(chosen)
+    pupil = choices.filter(public_id=key).first() if key else None
     if pupil is None:
         raise _not_visible(request.user, school, f"concern about {chosen}")
     form = RaiseConcernForm(request.POST or None, request.FILES or None)
@@ -83,7 +77,7 @@ def raise_concern(request):
                 documents=data["attachments"],
             )
         except ValidationError as e:
-            _show_errors(form, e)
+            add_errors(form, e, _field_for)
         else:
             messages.success(
                 request,
@@ -141,7 +135,7 @@ def concern_detail(request, public_id):
         try:
             services.triage(concern, by=request.user, **_decision(form))
         except ValidationError as e:
-            _show_errors(form, e)
+            add_errors(form, e, _field_for)
         else:
             messages.success(request, f"Decision recorded: {concern.get_decision_display()}.")
             return redirect("concerns:detail", public_id=concern.public_id)
@@ -213,7 +207,7 @@ STEPS = {"review": ReviewForm, "end": EndForm}
 def monitoring_entry(request, public_id):
     """One pupil's monitoring: its reviews so far; the SEN leads record another or end it."""
     school = _school(request)
-    key = _uuid(public_id)
+    key = parse_public_id(public_id)
     monitoring = (
         access.monitoring_visible_to(request.user, school)
         .select_related("pupil", "concern")
@@ -258,6 +252,6 @@ def _record(monitoring, step: str, form, request) -> bool:
             services.end_monitoring(monitoring, by=request.user, **data)
             messages.success(request, "The pupil is off the monitoring list.")
     except ValidationError as e:
-        _show_errors(form, e)
+        add_errors(form, e, _field_for)
         return False
     return True

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from senco import access
 from senco.accounts.adapter import require_recent_sign_in
 from senco.audit import log
+from senco.forms import add_errors
 from senco.interop import ctf, services, tasks, transfers
 from senco.interop.forms import (
     DestinationForm,
@@ -93,7 +94,7 @@ def import_detail(request, public_id):
         try:
             services.choose_columns(run, mapping_form.kind.key, mapping_form.mapping())
         except ValidationError as e:
-            _errors_onto(mapping_form, e)
+            add_errors(mapping_form, e)
         else:
             if services.claim(run, None, ImportRun.Status.CHECKING):
                 tasks.check_import.enqueue(run.pk)
@@ -139,14 +140,6 @@ def _report_rows(user, school, run: ImportRun) -> list[dict]:
         changes = [(labels.get(k, k), old, new) for k, (old, new) in row["changes"].items()]
         rows.append({**row, "changes": changes})
     return rows
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

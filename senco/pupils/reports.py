@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from senco import access
 from senco.audit import log
+from senco.forms import add_errors
 from senco.pupils import services
 from senco.pupils.report_forms import ReportForm
 
@@ -38,8 +39,7 @@ def report_list(request, public_id):
                 by=request.user,
             )
         except ValidationError as e:
-            for field, problems in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_errors(form, e)
         else:
             messages.success(request, f"Added the {report.get_kind_display().lower()} report.")
             return redirect("pupils:reports", public_id=pupil.public_id)

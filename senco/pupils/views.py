@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from senco import access
 from senco.audit import log
 from senco.concerns.services import end_monitoring_for_register
+from senco.forms import add_errors
+from senco.ids import parse_public_id
 from senco.pupils import census, services
 from senco.pupils.forms import (
     ConfidentialForm,
@@ -162,8 +162,7 @@ def register_change(request, public_id):
                 if data["provision"] in census.REGISTER_CODES:
                     end_monitoring_for_register(pupil, starts=data["starts"], by=request.user)
         except ValidationError as e:
-            for field, messages in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            add_errors(form, e)
         else:
             return redirect("pupils:detail", public_id=pupil.public_id)
     return render(request, "pupils/register_change.html", {"pupil": pupil, "form": form})
@@ -185,7 +184,7 @@ def record_access(request, public_id):
     elif step == "end_grant":
         access.require(request.user, "pupil.grant", pupil)
         grant = get_object_or_404(
-            access.grants_on(pupil), public_id=_uuid_or_none(request.POST.get("grant"))
+            access.grants_on(pupil), public_id=parse_public_id(request.POST.get("grant"))
         )
         services.end_access(grant, pupil, by=request.user)
         return redirect("pupils:access", public_id=pupil.public_id)
@@ -206,13 +205,6 @@ ACCESS_STEPS = {
     "grant": "pupil.grant",
     "sharing": "pupil.share_with_parents",
 }
-
-
-def _uuid_or_none(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _access_forms(request, pupil, step) -> dict:

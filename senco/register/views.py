@@ -1,8 +1,6 @@
 """The SEN register (/register/): the list with its bulk actions, the print view, the census
 check and the register at a glance (docs/register.md)."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from senco import access
 from senco.audit import log
 from senco.documents import charts
+from senco.forms import add_errors
+from senco.ids import parse_public_id
 from senco.pupils import census, exports
 from senco.pupils.models import Pupil
 from senco.pupils.views import search
@@ -139,9 +139,8 @@ def register_list(request):
 
 def _chosen(user, school: School, ids: list[str]) -> list[Pupil] | None:
     """The pupils ticked, if every one is on the register the user sees; None otherwise."""
-    try:
-        keys = {uuid.UUID(i) for i in ids}
-    except ValueError:
+    keys = {parse_public_id(i) for i in ids}
+    if None in keys:
         return None
     pupils = list(queries.on_register(user, school).filter(public_id__in=keys))
     return pupils if len(pupils) == len(keys) else None
@@ -174,8 +173,7 @@ def _bulk_action(request, school: School, form: BulkForm) -> HttpResponse | None
             count = services.assign_key_worker(school, pupils, data["key_worker"], by=request.user)
             done = f"Key worker set to {data['key_worker']}"
     except ValidationError as e:
-        for field, problems in e.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_errors(form, e)
         return None
     messages.success(request, f"{done} for {count} pupil{'s' if count != 1 else ''}.")
     return redirect(request.get_full_path())
