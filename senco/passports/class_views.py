@@ -162,7 +162,7 @@ def _acknowledge_class(request, group, rows: list[ClassPupil]):
     read. A pupil they do not teach (a group seen through another role) is left unread."""
     access.require(request.user, "passport.acknowledge", group.school)
     unread = [r.passport for r in rows if r.passport and not r.read]
-    taught = [v for v in unread if access.teaches(request.user, v.pupil)]
+    taught = [v for v in unread if access.can(request.user, "passport.acknowledge", v.pupil)]
     done = services.acknowledge(taught, by=request.user)
     messages.success(
         request,

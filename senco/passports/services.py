@@ -81,7 +81,8 @@ def write_passport(pupil: Pupil, *, sections: dict, by) -> PassportVersion:
 def acknowledge(versions: Iterable[PassportVersion], *, by) -> int:
     """Record that `by` has read these versions; those already read are left as they were.
 
-    The caller checks that `by` teaches each pupil. Returns how many were newly recorded.
+    The caller checks `passport.acknowledge` for each pupil (true only for pupils `by` teaches).
+    Returns how many were newly recorded.
     """
     versions = list(versions)
     with transaction.atomic():
