@@ -73,6 +73,20 @@ ACTIONS: dict[str, set[str]] = {
     "classes.view": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
     "reports.read": SEN_LEADS | {Role.HEAD, Role.EXTERNAL},
     "reports.add": SEN_LEADS | {Role.HEAD, Role.EXTERNAL},
+    # Plans (issue 7): read by those who work with the pupil and by their parents; written and
+    # reviewed by the SEN leads; notes by the teachers and TAs who teach the pupil.
+    "plan.read": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER})
+    | {Role.PARENT, Role.EXTERNAL},
+    "plan.write": set(SEN_LEADS),
+    "plan.note": SEN_LEADS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "plan.parent_view": {Role.PARENT},
+    "plan.reviews_due": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
+    # Meetings with parents and the contact log (issue 7).
+    "meeting.read": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.PARENT},
+    "meeting.write": SEN_LEADS | {Role.HEAD},
+    "meeting.behind": SEN_LEADS | {Role.HEAD},
+    "contact_log.read": SEN_LEADS | {Role.HEAD},
+    "contact_log.add": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "imports.run": SEN_LEADS | {Role.DATA_MANAGER},

@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "senco.concerns",
     "senco.passports",
     "senco.plans",
+    "senco.meetings",
     "senco.register",
     "senco.documents",
     "senco.demo",

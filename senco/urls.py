@@ -11,6 +11,8 @@ urlpatterns = [
     path("register/", include("senco.register.urls")),
     path("concerns/", include("senco.concerns.urls")),
     path("classes/", include("senco.passports.class_urls")),
+    path("plans/", include("senco.plans.school_urls")),
+    path("meetings/", include("senco.meetings.school_urls")),
     path("assessment/", include("senco.assessment.urls")),
     path("imports/", include("senco.interop.urls")),
     path("audit/", include("senco.audit.urls")),

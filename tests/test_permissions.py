@@ -11,7 +11,9 @@ from tests import targets
 from tests.assessment import helpers as assessment
 from tests.concerns import matrix as concerns_matrix
 from tests.matrix import ALL, INVITERS, SEES_TAUGHT, answers
+from tests.meetings import matrix as meetings_matrix
 from tests.passports import matrix as passports_matrix
+from tests.plans import matrix as plans_matrix
 from tests.pupils import reports_matrix
 from tests.register import matrix as register_matrix
 
@@ -162,7 +164,14 @@ OTHER_TARGETS = {
 }
 
 # Each part of the product keeps its own rows and targets beside its tests.
-for part in (concerns_matrix, passports_matrix, register_matrix, reports_matrix):
+for part in (
+    concerns_matrix,
+    meetings_matrix,
+    passports_matrix,
+    plans_matrix,
+    register_matrix,
+    reports_matrix,
+):
     MATRIX.update(part.ROWS)
     OTHER_TARGETS.update(part.TARGETS)
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<uuid:public_id>/photo/", views.photo, name="photo"),
     path("<uuid:public_id>/ctf/", interop_views.transfer_pupil, name="transfer"),
     path("<uuid:public_id>/passport/", include("senco.passports.urls")),
+    path("<uuid:public_id>/plan/", include("senco.plans.urls")),
+    path("<uuid:public_id>/meetings/", include("senco.meetings.urls")),
     path("<uuid:public_id>/reports/", reports.report_list, name="reports"),
     path("<uuid:public_id>/reports/<uuid:report_id>/", reports.report, name="report"),
     path(
