@@ -316,6 +316,7 @@ def start_plan(
         cycle.save(update_fields=["observations"])
         version = _save_version(cycle, by=by, what="Started")
         log.change(by, "plan.started", plan, pupil=pupil, after=version.snapshot)
+        _set_review_date(pupil, review_on)
     return plan
 
 
@@ -382,6 +383,7 @@ def revise_cycle(
             cycle.review_on = review_on
         cycle.version += 1
         cycle.save(update_fields=["strategies", "review_on", "observations", "version"])
+        _set_review_date(cycle.plan.pupil, cycle.review_on)
         version = _save_version(cycle, by=by, what="Changed")
         log.change(
             by,
@@ -396,6 +398,13 @@ def revise_cycle(
 
 def _changed(before: dict, after: dict, side: dict) -> dict:
     return {k: side[k] for k in after if before.get(k) != after.get(k)}
+
+
+def _set_review_date(pupil: Pupil, day: dt.date | None) -> None:
+    """The register's next review is the current cycle's: one date, shown on the register and
+    the record, and changed only through the plan while the pupil has one."""
+    Pupil.objects.filter(pk=pupil.pk).update(review_on=day)
+    pupil.review_on = day
 
 
 def _replace_outcomes(cycle: Cycle, outcomes: Sequence[OutcomeText]) -> None:
@@ -619,6 +628,7 @@ def review_cycle(
             plan = cycle.plan
             plan.ends = reviewed_on
             plan.save(update_fields=["ends"])
+            _set_review_date(pupil, None)
             log.change(
                 by,
                 "plan.ended",
@@ -655,6 +665,7 @@ def _next_cycle(cycle: Cycle, *, by, review_on: dt.date) -> Cycle:
         following,
         [Provision(p.what, p.who, p.how_often) for p in cycle.provision_items.all()],
     )
+    _set_review_date(cycle.plan.pupil, review_on)
     version = _save_version(following, by=by, what="Started from the review of the last cycle")
     log.change(by, "plan.cycle_started", following, pupil=cycle.plan.pupil, after=version.snapshot)
     return following
