@@ -77,6 +77,8 @@ ACTIONS: dict[str, set[str]] = {
     # reviewed by the SEN leads; notes by the teachers and TAs who teach the pupil.
     "plan.read": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER})
     | {Role.PARENT, Role.EXTERNAL},
+    # The working record of a plan (teachers' notes, every saved version) stays with staff.
+    "plan.history": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER}) | {Role.EXTERNAL},
     "plan.write": set(SEN_LEADS),
     "plan.note": SEN_LEADS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
     "plan.parent_view": {Role.PARENT},
@@ -321,6 +323,18 @@ def monitoring_visible_to(user, school: School) -> QuerySet:
     return Monitoring.objects.filter(pupil__in=pupils_visible_to(user, school))
 
 
+def open_cycles_visible_to(user, school: School) -> QuerySet:
+    """The open cycles of open plans of the pupils the user may see, for those who follow
+    reviews: the SEN leads and the head every pupil's; teachers and TAs those they teach."""
+    from senco.plans.models import Cycle
+
+    if not can(user, "plan.reviews_due", school):
+        return Cycle.objects.none()
+    return Cycle.objects.open().filter(
+        plan__ends__isnull=True, plan__pupil__in=pupils_visible_to(user, school)
+    )
+
+
 def contacts_visible_to(user, pupil: Pupil) -> QuerySet:
     """The contacts of a visible pupil the user may see: none without `pupil.contacts`."""
     if not can(user, "pupil.contacts", pupil):
@@ -335,8 +349,11 @@ def transfer_contacts_visible_to(user, school: School) -> QuerySet:
     return _without_confidential(user, Contact.objects.filter(school=school))
 
 
-def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> Pupil:
-    """One pupil by public id, under the user's role in that pupil's school; 404 otherwise.
+def get_pupil(
+    user, public_id, *, audit_action: str | None = "pupil.viewed", requires: str | None = None
+) -> Pupil:
+    """One pupil by public id, under the user's role in that pupil's school; 404 otherwise,
+    and 403 when the pupil is visible but the user may not do `requires` to them.
 
     The read is written to the audit log (pass audit_action=None when the caller writes its own);
     the refusal too.
@@ -348,6 +365,8 @@ def get_pupil(user, public_id, *, audit_action: str | None = "pupil.viewed") -> 
             user, "pupil.refused", school=pupil.school if pupil else None, detail=str(public_id)
         )
         raise Http404(NOT_VISIBLE)
+    if requires:
+        require(user, requires, pupil)
     if audit_action:
         log.read(user, audit_action, pupil)
     return pupil

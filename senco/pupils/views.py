@@ -124,7 +124,10 @@ def pupil_detail(request, public_id):
 def _sen_work(user, pupil) -> dict:
     """The record's links to the SEN work about this pupil, each for those who may follow it."""
     school = pupil.school
+    may_read_plan = access.can(user, "plan.read", pupil)
     return {
+        "may_read_plan": may_read_plan,
+        "plan_cycle": _open_cycle(pupil) if may_read_plan else None,
         "may_read_passport": access.can(user, "passport.read", pupil),
         "may_read_reports": access.can(user, "reports.read", pupil),
         "may_raise_concern": access.pupils_for_concerns(user, school).filter(pk=pupil.pk).exists(),
@@ -132,6 +135,12 @@ def _sen_work(user, pupil) -> dict:
         .filter(pupil=pupil, ends__isnull=True)
         .first(),
     }
+
+
+def _open_cycle(pupil):
+    """The current cycle of the pupil's open SEN support plan, for the record's summary."""
+    plan = pupil.plans.open().first()
+    return plan.cycles.open().first() if plan else None
 
 
 def _current_entry(pupil) -> dict:
