@@ -18,6 +18,8 @@ def navigation(request):
         nav.append(("Classes", "classes:list"))
     if access.can(request.user, "concern.raise", school):
         nav.append(("Concerns", "concerns:list"))
+    if access.can(request.user, "plan.reviews_due", school):
+        nav.append(("Reviews", "plans:reviews_due"))
     if access.can(request.user, "monitoring.view", school):
         nav.append(("Monitoring", "concerns:monitoring"))
     if access.can(request.user, "imports.run", school):

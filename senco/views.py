@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from senco import access
 from senco.audit import log
 from senco.passports import services as passports
+from senco.plans import queries as plans
 from senco.pupils import census
 from senco.schools.calendar import year_group_label
 
@@ -57,6 +58,8 @@ def home(request):
             if access.can(request.user, "passport.acknowledge", school):
                 context["unread_passports"] = passports.unread_by(request.user, shown)
             context["may_view_classes"] = access.can(request.user, "classes.view", school)
+            if access.can(request.user, "plan.reviews_due", school):
+                context["reviews"] = plans.due_counts(request.user, school)
         context["pupils"] = list(shown[:50])
         log.read_list(request.user, "pupil.listed", school, context["pupils"])
     elif kind == "governance" and access.can(request.user, "school.aggregates", school):
@@ -81,6 +84,8 @@ def _sen_lead_work(user, school, pupils) -> dict:
         "may_view_register": access.can(user, "register.view", school),
         "may_triage": access.can(user, "concern.triage", school),
         "may_view_monitoring": access.can(user, "monitoring.view", school),
+        "reviews": plans.due_counts(user, school),
+        "without_plan": plans.without_plan(user, school).count(),
     }
 
 

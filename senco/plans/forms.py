@@ -12,6 +12,7 @@ from django.forms import BoundField
 from senco.passports.forms import TOO_LONG
 from senco.plans import services
 from senco.plans.models import Cycle, Outcome
+from senco.pupils.forms import date_field
 
 MAX_OUTCOMES = 8
 MAX_PROVISION = 10
@@ -31,17 +32,13 @@ def _text(label: str, max_length: int, *, required: bool = False, hint: str = ""
     )
 
 
-def _date(label: str, *, hint: str = "", required: bool = True):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=hint,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": f"Give {label.lower()}.",
-            "invalid": f"Give {label.lower()} as a date, such as 17/03/2027.",
-        },
-    )
+def _date(label: str, *, hint: str = "", required: bool = True) -> forms.DateField:
+    field = date_field(label, hint, required=required)
+    field.error_messages |= {
+        "required": f"Give {label.lower()}.",
+        "invalid": f"Give {label.lower()} as a date, such as 17/03/2027.",
+    }
+    return field
 
 
 class OutcomeForm(forms.Form):

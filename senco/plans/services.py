@@ -396,6 +396,43 @@ def revise_cycle(
     return cycle
 
 
+def move_reviews(pupils: Sequence[Pupil], day: dt.date, *, by) -> None:
+    """The register's bulk "set a review date", carried to the open cycle of each pupil's plan
+    (a new version each), so the register and the plan keep one date. Call inside the
+    register's transaction; a date not after a cycle's start refuses the whole change."""
+    cycles = list(
+        Cycle.objects.open()
+        .select_for_update(of=("self",))
+        .filter(plan__pupil__in=pupils, plan__ends__isnull=True)
+        .select_related("plan__pupil")
+        .order_by("pk")
+    )
+    early = [c for c in cycles if day <= c.starts]
+    if early:
+        raise ValidationError(
+            {
+                "review_on": [
+                    f"{early[0].plan.pupil.full_name}'s plan cycle started on "
+                    f"{early[0].starts:%d/%m/%Y}: give a review date after it."
+                ]
+            }
+        )
+    for cycle in (c for c in cycles if c.review_on != day):
+        before = cycle.review_on
+        cycle.review_on = day
+        cycle.version += 1
+        cycle.save(update_fields=["review_on", "version"])
+        _save_version(cycle, by=by, what="Review date set on the register")
+        log.change(
+            by,
+            "plan.revised",
+            cycle,
+            pupil=cycle.plan.pupil,
+            before={"review_on": before},
+            after={"review_on": day},
+        )
+
+
 def _changed(before: dict, after: dict, side: dict) -> dict:
     return {k: side[k] for k in after if before.get(k) != after.get(k)}
 

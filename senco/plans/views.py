@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from senco import access
 from senco.audit import log
 from senco.forms import add_errors
 from senco.ids import parse_public_id
-from senco.plans import services
+from senco.plans import queries, services
 from senco.plans.forms import (
     CycleForm,
     NoteForm,
@@ -34,7 +33,6 @@ from senco.plans.forms import (
     provision_given,
 )
 from senco.plans.models import Cycle, Outcome, Plan
-from senco.pupils import census
 
 BLANK_OUTCOMES = 3
 BLANK_PROVISION = 2
@@ -441,7 +439,7 @@ def version(request, public_id, cycle_id, number: int):
     return render(request, "plans/version.html", context)
 
 
-DUE_WITHIN = dt.timedelta(weeks=4)
+WITHOUT_PLAN_SHOWN = 50
 
 
 @login_required
@@ -452,35 +450,14 @@ def reviews_due(request):
     school = access.current_school(request, "plan.reviews_due")
     today = access.today()
     shown = request.GET.get("show", "")
-    cycles = access.open_cycles_visible_to(request.user, school)
-    if shown != "all":
-        cycles = cycles.filter(review_on__lte=today + DUE_WITHIN)
-    page = Paginator(
-        cycles.select_related("plan__pupil").order_by(
-            "review_on", "plan__pupil__legal_last_name", "pk"
-        ),
-        settings.SENCO_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    log.read_list(
-        request.user, "plan.reviews_listed", school, [c.plan.pupil for c in page.object_list]
-    )
-    context = {"page": page, "shown": shown, "today": today, "due_by": today + DUE_WITHIN}
+    cycles = queries.reviews_due(request.user, school, every_open=shown == "all")
+    page = Paginator(cycles, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
+    named = [c.plan.pupil for c in page.object_list]
+    context = {"page": page, "shown": shown, "today": today, "due_by": today + queries.DUE_WITHIN}
     if access.can(request.user, "plan.write", school):
-        context["without_plan"] = _without_plan(request.user, school)
+        context["without_plan"] = list(
+            queries.without_plan(request.user, school)[: WITHOUT_PLAN_SHOWN + 1]
+        )
+        named += context["without_plan"]
+    log.read_list(request.user, "plan.reviews_listed", school, named)
     return render(request, "plans/reviews_due.html", context)
-
-
-def _without_plan(user, school) -> list:
-    """Pupils on the register with no open plan: each needs one written."""
-    pupils = (
-        access.pupils_visible_to(user, school)
-        .on_roll()
-        .filter(sen_provision__in=census.REGISTER_CODES)
-        .annotate(open_plans=Count("plans", filter=Q(plans__ends__isnull=True)))
-        .filter(open_plans=0)
-        .order_by("year_group", "legal_last_name", "pk")
-    )
-    return list(pupils[: WITHOUT_PLAN_SHOWN + 1])
-
-
-WITHOUT_PLAN_SHOWN = 50

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from senco import access
 from senco.audit import log
+from senco.plans import services as plans
 from senco.pupils.models import Pupil
 from senco.register.forms import review_date_problem
 from senco.schools.models import School, Staff
@@ -38,6 +39,7 @@ def set_review_date(school: School, pupils: list[Pupil], day: dt.date, *, by) ->
         ]
         Pupil.objects.filter(pk__in=[p.pk for p in changed]).update(review_on=day)
         log.changes(by, entries)
+        plans.move_reviews(changed, day, by=by)
     return len(changed)
 
 

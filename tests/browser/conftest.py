@@ -78,3 +78,9 @@ def assert_accessible(page) -> None:
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
+
+
+def sign_out(page) -> None:
+    """Sign out with the header's button, so the next `sign_in` can be another persona."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state("networkidle")

@@ -18,11 +18,18 @@ OUTCOMES = [
 
 
 def without_plan() -> Pupil:
-    """A pupil of the demo school on SEN support (K) with no open plan."""
+    """A pupil of the demo school on SEN support (K) with no open plan: the demo leaves one;
+    failing that, the last such pupil's plan is ended here."""
     pupils = Pupil.objects.filter(
         school=targets.home_school(), sen_provision="K", left_on__isnull=True
-    )
-    return pupils.exclude(pk__in=Plan.objects.open().values("pupil")).order_by("pk")[0]
+    ).order_by("pk")
+    waiting = pupils.exclude(pk__in=Plan.objects.open().values("pupil")).first()
+    if waiting is not None:
+        return waiting
+    pupil = pupils.exclude(pk__in=[targets.taught_pupil().pk, targets.parents_child().pk]).last()
+    assert pupil is not None
+    Plan.objects.filter(pupil=pupil, ends__isnull=True).update(ends=dt.date.today())
+    return pupil
 
 
 def open_cycle(pupil: Pupil) -> Cycle:

@@ -14,6 +14,7 @@ from senco.plans.models import Cycle, CycleVersion, Note, Outcome, Plan, Provisi
 from senco.plans.services import EditConflict, Evidence, OutcomeText, Provision
 from senco.pupils.models import Pupil
 from tests import targets
+from tests.plans import helpers
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -24,11 +25,7 @@ def days(n: int) -> dt.date:
 
 
 def on_support() -> Pupil:
-    """A pupil of the demo school on SEN support (K), with no open plan."""
-    pupils = Pupil.objects.filter(
-        school=targets.home_school(), sen_provision="K", left_on__isnull=True
-    )
-    return pupils.exclude(pk__in=Plan.objects.open().values("pupil")).order_by("pk")[0]
+    return helpers.without_plan()
 
 
 def not_on_register() -> Pupil:
@@ -128,10 +125,9 @@ def test_the_pupils_plans_are_found_through_the_pupil():
 
 
 def test_evidence_is_linked_to_the_records_where_they_are_kept_not_retyped():
-    result = Result.objects.filter(
-        pupil__school=targets.home_school(), pupil__sen_provision="K"
-    ).order_by("pk")[0]
-    pupil = result.pupil
+    pupil = on_support()
+    result = Result.objects.filter(pupil=pupil).order_by("pk").first()
+    assert result is not None
     concern = concerns.raise_concern(pupil, by=user("teacher"), seen="Avoids writing tasks.")
     plan = start(
         pupil,

@@ -119,9 +119,10 @@ def test_bad_dates_and_hostile_text_are_refused_or_escaped(client_for):
 
 def test_a_pupil_not_on_the_register_gets_no_plan(client_for):
     pupil = targets.visible("senco", targets.home_school()).filter(sen_provision="N")[0]
-    response = client_for("senco").post(plan_url(pupil, "start"), start_data(THREE))
+    before = pupil.plans.count()
+    response = client_for("senco").post(plan_url(pupil, "start"), start_data(THREE), follow=True)
     assert b"is not on the SEN register" in response.content
-    assert not pupil.plans.exists()
+    assert pupil.plans.count() == before
 
 
 def test_a_ta_records_a_note_against_an_outcome(client_for):
@@ -339,3 +340,27 @@ def test_reviews_due_lists_overdue_first_and_only_pupils_a_teacher_teaches(
     visible = targets.visible("teacher", targets.home_school())
     assert all(visible.filter(pk=c.plan.pupil_id).exists() for c in teacher.context["page"])
     assert "without_plan" not in teacher.context
+
+
+def test_the_registers_review_date_moves_the_plans_and_a_date_before_the_cycle_is_refused(
+    persona,
+):
+    from django.core.exceptions import ValidationError
+
+    from senco.register import services as register
+
+    pupil = targets.taught_pupil()
+    cycle = helpers.open_cycle(pupil)
+    day = TODAY + dt.timedelta(days=20)
+    register.set_review_date(pupil.school, [pupil], day, by=persona("senco"))
+    cycle.refresh_from_db()
+    assert cycle.review_on == day
+    assert cycle.versions.order_by("-number")[0].what == "Review date set on the register"
+    Cycle.objects.filter(pk=cycle.pk).update(starts=TODAY + dt.timedelta(days=5))
+    with pytest.raises(ValidationError, match="give a review date after it"):
+        register.set_review_date(
+            pupil.school, [pupil], TODAY + dt.timedelta(days=3), by=persona("senco")
+        )
+    pupil.refresh_from_db()
+    cycle.refresh_from_db()
+    assert pupil.review_on == cycle.review_on == day
