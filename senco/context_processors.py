@@ -20,6 +20,8 @@ def navigation(request):
         nav.append(("Concerns", "concerns:list"))
     if access.can(request.user, "plan.reviews_due", school):
         nav.append(("Reviews", "plans:reviews_due"))
+    if access.can(request.user, "meeting.read", school):
+        nav.append(("Meetings", "meetings:list"))
     if access.can(request.user, "monitoring.view", school):
         nav.append(("Monitoring", "concerns:monitoring"))
     if access.can(request.user, "imports.run", school):

@@ -325,6 +325,8 @@ SENCO_PROGRESS_SCALE = [
     ("achieved", "Achieved"),
 ]
 SENCO_PLAN_REVIEW_WEEKS = env_int("SENCO_PLAN_REVIEW_WEEKS", 12)
+# The reading ease (Flesch, 0 to 100) the parents' version of a plan should reach.
+SENCO_PLAIN_ENGLISH_TARGET = env_int("SENCO_PLAIN_ENGLISH_TARGET", 60)
 # Reports from outside and evidence attached to a concern (senco/pupils/uploads.py).
 SENCO_DOCUMENT_MAX_MB = env_int("SENCO_DOCUMENT_MAX_MB", 20)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from senco import access
 from senco.audit import log
+from senco.meetings import services as meetings
 from senco.passports import services as passports
 from senco.plans import queries as plans
 from senco.pupils import census
@@ -85,6 +86,9 @@ def _sen_lead_work(user, school, pupils) -> dict:
         "may_triage": access.can(user, "concern.triage", school),
         "may_view_monitoring": access.can(user, "monitoring.view", school),
         "reviews": plans.due_counts(user, school),
+        "meetings_behind": meetings.behind(pupils, access.today()).count()
+        if access.can(user, "meeting.behind", school)
+        else None,
         "without_plan": plans.without_plan(user, school).count(),
     }
 

@@ -21,9 +21,7 @@ from senco.passports.models import PassportReading
 
 def _pupil(request, public_id, action: str):
     """The pupil, visible to the user (404) and open to the action (403); no read logged yet."""
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(request.user, action, pupil)
-    return pupil
+    return access.get_pupil(request.user, public_id, audit_action=None, requires=action)
 
 
 def _not_found():

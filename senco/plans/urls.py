@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from senco.plans import views
+from senco.plans import document_urls, views
 
 app_name = "plans"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("cycles/<uuid:cycle_id>/parent-view/", views.parent_view, name="parent_view"),
     path("cycles/<uuid:cycle_id>/review/", views.review, name="review"),
     path("cycles/<uuid:cycle_id>/versions/<int:number>/", views.version, name="version"),
+    *document_urls.urlpatterns,
 ]

@@ -21,7 +21,7 @@ from senco import access
 from senco.audit import log
 from senco.forms import add_errors
 from senco.ids import parse_public_id
-from senco.plans import queries, services
+from senco.plans import documents, queries, services
 from senco.plans.forms import (
     CycleForm,
     NoteForm,
@@ -77,6 +77,8 @@ def _render_plan(request, pupil, *, note_form=None, parent_form=None, status=200
         "on_register": pupil.on_register,
         "today": access.today(),
     }
+    if not context["staff_view"]:
+        context.update(documents.parent_context(pupil))
     if cycle is not None:
         context["outcomes"] = list(cycle.outcomes.all())
         context["provision"] = list(cycle.provision_items.all())

@@ -22,10 +22,8 @@ from senco.pupils.report_forms import ReportForm
 @require_http_methods(["GET", "POST"])
 def report_list(request, public_id):
     """The pupil's reports, newest first, and the form that adds one."""
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(
-        request.user, "reports.add" if request.method == "POST" else "reports.read", pupil
-    )
+    action = "reports.add" if request.method == "POST" else "reports.read"
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires=action)
     log.read(request.user, "pupil.viewed", pupil, detail="reports from outside")
     form = ReportForm(request.POST or None, request.FILES or None, pupil=pupil)
     if request.method == "POST" and form.is_valid():
@@ -57,8 +55,7 @@ def report_list(request, public_id):
 @require_http_methods(["GET"])
 def report(request, public_id, report_id):
     """One report's file, as an attachment: never shown inline, never cached."""
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(request.user, "reports.read", pupil)
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="reports.read")
     found = pupil.reports.filter(public_id=report_id).first()
     if found is None:
         log.refused(

@@ -128,6 +128,8 @@ def _sen_work(user, pupil) -> dict:
     return {
         "may_read_plan": may_read_plan,
         "plan_cycle": _open_cycle(pupil) if may_read_plan else None,
+        "may_read_meetings": access.can(user, "meeting.read", pupil),
+        "may_log_contact": access.can(user, "contact_log.add", pupil),
         "may_read_passport": access.can(user, "passport.read", pupil),
         "may_read_reports": access.can(user, "reports.read", pupil),
         "may_raise_concern": access.pupils_for_concerns(user, school).filter(pk=pupil.pk).exists(),
@@ -154,8 +156,7 @@ def _current_entry(pupil) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_change(request, public_id):
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(request.user, "register.change", pupil)
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="register.change")
     form = RegisterChangeForm(request.POST or None, initial=_current_entry(pupil))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -181,8 +182,7 @@ def register_change(request, public_id):
 @require_http_methods(["GET", "POST"])
 def record_access(request, public_id):
     """Who may see this record: confidentiality, time-limited grants, a young person's choice."""
-    pupil = access.get_pupil(request.user, public_id)
-    access.require(request.user, "pupil.mark_confidential", pupil)
+    pupil = access.get_pupil(request.user, public_id, requires="pupil.mark_confidential")
     step = request.POST.get("step", "") if request.method == "POST" else ""
     forms = _access_forms(request, pupil, step)
     if step in forms:
@@ -254,8 +254,7 @@ def _apply_access_step(pupil, step: str, data: dict, by) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_confidential(request, public_id, contact_id):
-    pupil = access.get_pupil(request.user, public_id)
-    access.require(request.user, "pupil.mark_confidential", pupil)
+    pupil = access.get_pupil(request.user, public_id, requires="pupil.mark_confidential")
     contact = access.get_contact(request.user, contact_id)
     if not contact.pupil_links.filter(pupil=pupil).exists():
         raise Http404(access.NOT_VISIBLE)

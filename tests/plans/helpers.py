@@ -7,14 +7,9 @@ from senco.accounts.models import User
 from senco.plans import services
 from senco.plans.models import Cycle, Plan
 from senco.plans.services import OutcomeText, Provision
+from senco.pupils import census
 from senco.pupils.models import Pupil
 from tests import targets
-
-OUTCOMES = [
-    OutcomeText("Reads a page of a level 6 book aloud", "CL", "95% of words right, twice"),
-    OutcomeText("Asks an adult for help in lessons", "SEMH", "Three times a week, logged"),
-    OutcomeText("Writes three sentences with full stops", "CL", "In two pieces of work"),
-]
 
 
 def without_plan() -> Pupil:
@@ -32,38 +27,69 @@ def without_plan() -> Pupil:
     return pupil
 
 
-def open_cycle(pupil: Pupil) -> Cycle:
-    """The pupil's open cycle, after one reviewed cycle: started here when the demo has none."""
+OUTCOMES = [
+    OutcomeText("Reads a page of a picture book aloud", "CL", "Reads 40 words a minute"),
+    OutcomeText("Asks for help when stuck", "SEMH", "Asks an adult 3 times a lesson"),
+    OutcomeText("Follows two-step instructions", "CI", "4 times out of 5 in class"),
+]
+
+
+def senco(pupil: Pupil | None = None) -> User:
+    """The SENCO of the pupil's school (the home school's when no pupil is given)."""
+    home = pupil is None or pupil.school_id == targets.home_school().pk
+    return User.objects.get(username="senco" if home else "other_senco")
+
+
+def plan_for(pupil: Pupil, **fields) -> Plan:
+    """The pupil's current plan: the demo's when it made one, else one started now (the pupil
+    put on SEN support first when not on the register)."""
     plan = services.current_plan(pupil)
-    if plan is None:
-        senco = User.objects.get(username="senco")
-        today = dt.date.today()
-        plan = services.start_plan(
-            pupil,
-            by=senco,
-            starts=today - dt.timedelta(days=90),
-            review_on=today - dt.timedelta(days=5),
-            outcomes=OUTCOMES,
-            strategies="Sit near the front\nInstructions one at a time",
-            provision=[Provision("Precision teaching", "TA", "10 minutes daily")],
-        )
-        first = plan.cycles.get()
-        services.review_cycle(
-            first,
-            by=senco,
-            expected_version=first.version,
-            progress={o.pk: ("some", "Reads 80% of words") for o in first.outcomes.all()},
-            decision=Cycle.Decision.CONTINUE,
-            notes="Keep going: good progress in reading.",
-            reviewed_on=today - dt.timedelta(days=10),
-        )
-    cycle = services.current_cycle(plan)
-    assert cycle is not None and not cycle.is_locked
+    if plan is not None:
+        return plan
+    if pupil.sen_provision not in census.REGISTER_CODES:
+        Pupil.objects.filter(pk=pupil.pk).update(sen_provision="K")
+        pupil.sen_provision = "K"
+    today = dt.date.today()
+    fields.setdefault("starts", today - dt.timedelta(days=30))
+    fields.setdefault("review_on", today + dt.timedelta(days=54))
+    fields.setdefault("outcomes", OUTCOMES)
+    fields.setdefault("strategies", "Sit near the front\nGive one instruction at a time")
+    fields.setdefault("provision", [Provision("Reading practice", "Teaching assistant", "Daily")])
+    return services.start_plan(pupil, by=senco(pupil), **fields)
+
+
+def current(pupil: Pupil) -> Cycle:
+    cycle = services.current_cycle(plan_for(pupil))
+    assert cycle is not None
     return cycle
 
 
+def review(cycle: Cycle, **fields) -> Cycle:
+    """Review the cycle (continue), and return it, locked."""
+    fields.setdefault("decision", Cycle.Decision.CONTINUE)
+    fields.setdefault("notes", "Keep going with daily reading.")
+    fields.setdefault("pupil_view", "I like reading with Miss.")
+    fields.setdefault("parent_view", "Reading at home is better.")
+    fields.setdefault(
+        "progress", {o.pk: ("good", f"Evidence for {o.position}") for o in cycle.outcomes.all()}
+    )
+    services.review_cycle(
+        cycle,
+        by=senco(cycle.plan.pupil),
+        expected_version=cycle.version,
+        reviewed_on=max(cycle.starts, dt.date.today()),
+        **fields,
+    )
+    return Cycle.objects.get(pk=cycle.pk)
+
+
 def reviewed_cycle(pupil: Pupil) -> Cycle:
-    open_cycle(pupil)
-    plan = services.current_plan(pupil)
-    assert plan is not None
-    return plan.cycles.filter(status=Cycle.Status.REVIEWED).order_by("-number")[0]
+    plan = plan_for(pupil)
+    done = plan.cycles.filter(status=Cycle.Status.REVIEWED).order_by("-number").first()
+    return done or review(current(pupil))
+
+
+def open_cycle(pupil: Pupil) -> Cycle:
+    """The pupil's open cycle, with at least one reviewed cycle before it."""
+    reviewed_cycle(pupil)
+    return current(pupil)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from tests import targets
 from tests.matrix import SEES_TAUGHT, answers
-from tests.plans import helpers
+from tests.plans import documents_matrix, helpers
 
 SEES_CHILD = {"senco": 200, "head": 200, "parent": 200}
 STAFF_OF_CHILD = {"senco": 200, "head": 200, "parent": 403}
@@ -82,3 +82,7 @@ TARGETS: dict[str, Callable[[], dict]] = {
     "version_taught": lambda: _version(targets.taught_pupil()),
     "version_child": lambda: _version(targets.parents_child()),
 }
+
+# The plain-English check and the documents keep their rows beside their tests.
+ROWS |= documents_matrix.ROWS
+TARGETS |= documents_matrix.TARGETS

@@ -8,7 +8,7 @@ from django.db.models import RestrictedError
 
 from senco.plans.models import Cycle, Note, Outcome, Plan
 from senco.pupils.models import Pupil
-from tests import targets
+from tests.plans import helpers
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -16,7 +16,7 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def pupil() -> Pupil:
-    return Pupil.objects.filter(school=targets.home_school(), sen_provision="K").order_by("pk")[0]
+    return helpers.without_plan()
 
 
 @pytest.fixture

@@ -364,3 +364,31 @@ def test_the_registers_review_date_moves_the_plans_and_a_date_before_the_cycle_i
     pupil.refresh_from_db()
     cycle.refresh_from_db()
     assert pupil.review_on == cycle.review_on == day
+
+
+def queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["senco", "parent"])
+def test_the_plan_page_costs_the_same_however_long_the_plan(client_for, persona, who):
+    child = targets.parents_child()
+    cycle = helpers.open_cycle(child)
+    client = client_for(who)
+    queries_for(client, plan_url(child))  # the first visit also loads the session
+    before = queries_for(client, plan_url(child))
+    for n in range(5):
+        services.add_note(cycle, by=persona("senco"), text=f"Note {n}", written_on=TODAY)
+    helpers.review(cycle)
+    helpers.review(helpers.current(child))
+    for n in range(5):
+        services.add_note(
+            helpers.current(child), by=persona("ta"), text=f"Later {n}", written_on=TODAY
+        )
+    assert queries_for(client, plan_url(child)) == before
+    assert before <= 40
