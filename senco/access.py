@@ -75,10 +75,10 @@ ACTIONS: dict[str, set[str]] = {
     "reports.add": SEN_LEADS | {Role.HEAD, Role.EXTERNAL},
     # Plans (issue 7): read by those who work with the pupil and by their parents; written and
     # reviewed by the SEN leads; notes by the teachers and TAs who teach the pupil.
-    "plan.read": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER})
-    | {Role.PARENT, Role.EXTERNAL},
+    "plan.read": SEN_LEADS
+    | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.PARENT, Role.EXTERNAL},
     # The working record of a plan (teachers' notes, every saved version) stays with staff.
-    "plan.history": (STAFF_ROLES - {Role.EXAMS_OFFICER, Role.DATA_MANAGER}) | {Role.EXTERNAL},
+    "plan.history": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
     "plan.write": set(SEN_LEADS),
     "plan.note": SEN_LEADS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
     "plan.parent_view": {Role.PARENT},
@@ -217,9 +217,16 @@ def _granted_rule(user, school: School) -> Q:
     return Q(pk__in=named.values("pupil_id"))
 
 
-def pupils_visible_to(user, school: School) -> PupilQuerySet:
-    """The pupils of `school` the user may see, by their roles and relationships there."""
+def pupils_visible_to(user, school: School, *, action: str | None = None) -> PupilQuerySet:
+    """The pupils of `school` the user may see, by their roles and relationships there.
+
+    With `action`, only through the roles that may do it: a list of what one role does (the
+    reviews due, the meetings) must not gain the pupils another role of the same person sees
+    (a teacher who is also a parent at the school lists their own child's meetings as a parent
+    only where a parent may)."""
     roles = roles_in(user, school)
+    if action is not None:
+        roles &= ACTIONS[action]
     pupils = Pupil.objects.filter(school=school)
     if roles & WHOLE_SCHOOL_ROLES:
         return _without_confidential(user, pupils)
@@ -331,7 +338,8 @@ def open_cycles_visible_to(user, school: School) -> QuerySet:
     if not can(user, "plan.reviews_due", school):
         return Cycle.objects.none()
     return Cycle.objects.open().filter(
-        plan__ends__isnull=True, plan__pupil__in=pupils_visible_to(user, school)
+        plan__ends__isnull=True,
+        plan__pupil__in=pupils_visible_to(user, school, action="plan.reviews_due"),
     )
 
 
@@ -370,6 +378,13 @@ def get_pupil(
     if audit_action:
         log.read(user, audit_action, pupil)
     return pupil
+
+
+def not_visible(user, school: School, detail: str) -> Http404:
+    """The refusal of a record the user may not see, or that does not exist (the same answer
+    either way), written to the audit log: `raise access.not_visible(...)`."""
+    log.refused(user, "pupil.refused", school=school, detail=detail)
+    return Http404(NOT_VISIBLE)
 
 
 def get_contact(user, public_id) -> Contact:

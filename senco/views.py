@@ -86,10 +86,14 @@ def _sen_lead_work(user, school, pupils) -> dict:
         "may_triage": access.can(user, "concern.triage", school),
         "may_view_monitoring": access.can(user, "monitoring.view", school),
         "reviews": plans.due_counts(user, school),
-        "meetings_behind": meetings.behind(pupils, access.today()).count()
+        "meetings_behind": meetings.behind(
+            access.pupils_visible_to(user, school, action="meeting.behind"), access.today()
+        ).count()
         if access.can(user, "meeting.behind", school)
         else None,
-        "without_plan": plans.without_plan(user, school).count(),
+        "without_plan": plans.without_plan(user, school).count()
+        if access.can(user, "plan.write", school)
+        else None,
     }
 
 

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,26 +38,15 @@ def _field_for(name: str) -> str:
     return FIELDS.get(name, name)
 
 
-def _pupil(request, public_id, action: str):
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(request.user, action, pupil)
-    return pupil
-
-
-def _not_found(request, pupil, what: str) -> Http404:
-    log.refused(request.user, "pupil.refused", school=pupil.school, detail=what)
-    return Http404(access.NOT_VISIBLE)
-
-
 def _meeting(request, public_id, meeting_id, action: str) -> Meeting:
-    pupil = _pupil(request, public_id, action)
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires=action)
     meeting = (
         pupil.meetings.select_related("cycle", "recorded_by", "cancelled_by")
         .filter(public_id=meeting_id)
         .first()
     )
     if meeting is None:
-        raise _not_found(request, pupil, f"meeting {meeting_id}")
+        raise access.not_visible(request.user, pupil.school, f"meeting {meeting_id}")
     meeting.pupil = pupil
     return meeting
 
@@ -78,7 +66,7 @@ def _pace(pupil) -> dict:
 @login_required
 @require_GET
 def meeting_list(request, public_id):
-    pupil = _pupil(request, public_id, "meeting.read")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="meeting.read")
     log.read(request.user, "meeting.viewed", pupil)
     meetings = list(pupil.meetings.select_related("cycle"))
     now = timezone.now()
@@ -137,7 +125,7 @@ def _to_detail(meeting: Meeting):
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule(request, public_id):
-    pupil = _pupil(request, public_id, "meeting.write")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="meeting.write")
     cycles = services.open_cycles(pupil)
     initial: dict = {"kind": Meeting.Kind.PARENTS, "where": Meeting.Where.IN_SCHOOL}
     initial["contacts"] = list(services.invitable_contacts(request.user, pupil))
@@ -159,7 +147,7 @@ def schedule(request, public_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_held(request, public_id):
-    pupil = _pupil(request, public_id, "meeting.write")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="meeting.write")
     now = timezone.localtime()
     initial = {"kind": Meeting.Kind.PARENTS, "where": Meeting.Where.IN_SCHOOL, "day": now.date()}
     form = _arrangements_form(request, pupil, HeldForm, initial=initial)
@@ -371,7 +359,7 @@ def _contacted(form) -> services.Contacted:
 def chronology(request, public_id):
     """The quick contact-log form above the pupil's chronology: newest first, open follow-ups
     above it all. Staff who may only add see the entries they wrote."""
-    pupil = _pupil(request, public_id, "contact_log.add")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="contact_log.add")
     form = _log_form(request, pupil, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,10 +393,10 @@ def chronology(request, public_id):
 
 
 def _entry(request, public_id, entry_id) -> ContactLogEntry:
-    pupil = _pupil(request, public_id, "contact_log.add")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="contact_log.add")
     entry = services.log_visible_to(request.user, pupil).filter(public_id=entry_id).first()
     if entry is None:
-        raise _not_found(request, pupil, f"contact log entry {entry_id}")
+        raise access.not_visible(request.user, pupil.school, f"contact log entry {entry_id}")
     entry.pupil = pupil
     return entry
 

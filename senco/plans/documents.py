@@ -7,7 +7,6 @@ the pupil's own plans, so a cycle of another pupil answers 404 like a pupil one 
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
@@ -16,7 +15,7 @@ from senco import access
 from senco.audit import log
 from senco.documents import docx as word
 from senco.documents import pdf
-from senco.plans import plain_english, services
+from senco.plans import plain_english, queries, services
 from senco.plans.models import Cycle, Plan
 
 PARENT_HEADINGS = {
@@ -32,17 +31,6 @@ PARENT_HEADINGS = {
 def target() -> int:
     """The reading ease the parents' version should reach (setting SENCO_PLAIN_ENGLISH_TARGET)."""
     return int(getattr(settings, "SENCO_PLAIN_ENGLISH_TARGET", plain_english.DEFAULT_TARGET))
-
-
-def _pupil(request, public_id, action: str):
-    pupil = access.get_pupil(request.user, public_id, audit_action=None)
-    access.require(request.user, action, pupil)
-    return pupil
-
-
-def _not_found(request, pupil, detail: str) -> Http404:
-    log.refused(request.user, "pupil.refused", school=pupil.school, detail=detail)
-    return Http404(access.NOT_VISIBLE)
 
 
 def _cycles(plan: Plan):
@@ -99,7 +87,7 @@ def _edit_url(pupil, cycle: Cycle | None) -> str:
 @require_GET
 def plain_english_check(request, public_id):
     """The parents' version as a parent sees it, beside how easy it is to read."""
-    pupil = _pupil(request, public_id, "plan.write")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="plan.write")
     log.read(request.user, "plan.plain_english_viewed", pupil)
     context = parent_context(pupil)
     if context["cycle"] is not None:
@@ -122,35 +110,30 @@ def filename(kind: str, pupil, extension: str) -> str:
 
 
 def evidence(user, pupil, cycle: Cycle) -> list[str]:
-    """The evidence linked to the cycle, each kind only to those who may read it where it is
-    kept: parents get the plan without the school's working evidence."""
-    lines: list[str] = []
-    if access.can(user, "plan.history", pupil):
-        lines += [str(r) for r in cycle.results.select_related("assessment_type")]
-        if cycle.observations.strip():
-            lines.append(f"Observations: {cycle.observations.strip()}")
-    if access.can(user, "concern.triage", pupil):
-        lines += [f"{c}: {c.get_area_display() or 'area not given'}" for c in cycle.concerns.all()]
-    if access.can(user, "reports.read", pupil):
-        lines += [
-            f"{r.get_kind_display()} by {r.author}, dated {r.dated:%d/%m/%Y}"
-            for r in cycle.reports.all()
-        ]
+    """The evidence linked to the cycle as lines, as far as the user may read it."""
+    found = queries.evidence(user, pupil, cycle)
+    lines = [str(r) for r in found["results"]]
+    if found["observations"]:
+        lines.append(f"Observations: {found['observations']}")
+    lines += [f"{c}: {c.get_area_display() or 'area not given'}" for c in found["concerns"]]
+    lines += [
+        f"{r.get_kind_display()} by {r.author}, dated {r.dated:%d/%m/%Y}" for r in found["reports"]
+    ]
     return lines
 
 
 def _plan_download(request, public_id):
-    pupil = _pupil(request, public_id, "plan.read")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="plan.read")
     plan = services.current_plan(pupil)
     cycle = _cycles(plan).order_by("-number").first() if plan else None
     if plan is None or cycle is None:
-        raise _not_found(request, pupil, "plan")
+        raise access.not_visible(request.user, pupil.school, "plan")
     log.read(request.user, "plan.downloaded", pupil, detail=f"cycle {cycle.number}")
     return pupil, plan, cycle
 
 
 def _review_download(request, public_id, cycle_id):
-    pupil = _pupil(request, public_id, "plan.read")
+    pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="plan.read")
     cycle = (
         Cycle.objects.filter(plan__in=pupil.plans.all(), public_id=cycle_id)
         .select_related("plan", "reviewed_by")
@@ -158,7 +141,7 @@ def _review_download(request, public_id, cycle_id):
         .first()
     )
     if cycle is None or not cycle.is_locked:
-        raise _not_found(request, pupil, "plan review")
+        raise access.not_visible(request.user, pupil.school, "plan review")
     following = cycle.plan.cycles.filter(number=cycle.number + 1).first()
     log.read(request.user, "plan.review_downloaded", pupil, detail=f"cycle {cycle.number}")
     return pupil, cycle, following

@@ -112,11 +112,8 @@ class Cycle(models.Model):
     )
     # Review.
     pupil_view = models.TextField("the pupil's view", max_length=3000, blank=True)
+    # The parents' view as recorded at the review; before it, each parent's own `ParentView`.
     parent_view = models.TextField("the parents' view", max_length=3000, blank=True)
-    parent_view_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    parent_view_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     review_notes = models.TextField("what was agreed", max_length=5000, blank=True)
     reviewed_on = models.DateField("date of the review", null=True, blank=True)
@@ -229,6 +226,25 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note of {self.written_on:%d/%m/%Y}"
+
+
+class ParentView(models.Model):
+    """One parent's view before a review, in their own words. Each parent has their own, which
+    only they and staff read: separated parents do not read or overwrite each other's."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="parent_views")
+    written_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField("your view", max_length=3000)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cycle", "written_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "written_by"], name="one_view_a_parent")
+        ]
+
+    def __str__(self) -> str:
+        return f"A parent's view of {self.written_at:%d/%m/%Y}"
 
 
 class CycleVersion(models.Model):

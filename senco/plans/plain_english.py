@@ -101,7 +101,8 @@ EVERYDAY = {
     "holiday", "holidays", "library", "alphabet", "uniform", "understanding", "telephone",
     "example", "exercises", "exercise", "favourite", "favorite", "especially", "usually",
     "already", "everything", "everyone", "anyone", "someone", "together", "animal", "animals",
-    "support", "important", "understand",
+    "support", "important", "understand", "behaviour", "behavior", "fluently", "volunteer",
+    "happily", "tomorrow", "yesterday", "remember", "family", "families", "another",
 }  # fmt: skip
 
 VERDICTS = (

@@ -19,7 +19,15 @@ from django.utils import timezone
 from senco.assessment.models import Result
 from senco.audit import log
 from senco.concerns.models import Concern
-from senco.plans.models import Cycle, CycleVersion, Note, Outcome, Plan, ProvisionItem
+from senco.plans.models import (
+    Cycle,
+    CycleVersion,
+    Note,
+    Outcome,
+    ParentView,
+    Plan,
+    ProvisionItem,
+)
 from senco.pupils import census
 from senco.pupils.models import Pupil, Report
 
@@ -127,6 +135,10 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
         ],
         "pupil_view": cycle.pupil_view,
         "parent_view": cycle.parent_view,
+        "parent_views": [
+            {"by": v.written_by_id, "text": v.text, "at": v.written_at.isoformat()}
+            for v in cycle.parent_views.all()
+        ],
         "decision": cycle.decision,
         "review_notes": cycle.review_notes,
         "reviewed_on": cycle.reviewed_on.isoformat() if cycle.reviewed_on else None,
@@ -451,7 +463,12 @@ def _replace_outcomes(cycle: Cycle, outcomes: Sequence[OutcomeText]) -> None:
         raise ValidationError(
             {"outcomes": ["An outcome given is not one of this cycle's: reload the plan."]}
         )
-    kept = {o.id for o in outcomes if o.id is not None}
+    named = [o.id for o in outcomes if o.id is not None]
+    if len(named) != len(set(named)):
+        raise ValidationError(
+            {"outcomes": ["Two rows name the same outcome: reload the plan and try again."]}
+        )
+    kept = set(named)
     dropped = [o for pk, o in existing.items() if pk not in kept]
     with_notes = [o for o in dropped if o.notes.exists()]
     if with_notes:
@@ -524,8 +541,8 @@ def add_note(
 
 
 def record_parent_view(cycle: Cycle, *, by, text: str) -> Cycle:
-    """The parents' view before a review (written by a parent, or by staff for them). It
-    replaces the earlier view; the earlier one stays in the cycle's versions."""
+    """A parent's view before a review. Each parent has their own: a later view from the same
+    parent replaces theirs (the earlier one stays in the cycle's versions)."""
     errors = _Errors()
     if not text.strip():
         errors.add("parent_view", "Write your view: it cannot be empty.")
@@ -534,24 +551,37 @@ def record_parent_view(cycle: Cycle, *, by, text: str) -> Cycle:
     with transaction.atomic():
         cycle = _locked(cycle)
         _refuse_locked(cycle)
-        before = {"parent_view": cycle.parent_view}
-        cycle.parent_view = text.strip()
-        cycle.parent_view_by = by
-        cycle.parent_view_at = timezone.now()
+        view = cycle.parent_views.filter(written_by=by).first()
+        before = {"parent_view": view.text if view else ""}
+        if view is None:
+            view = ParentView(cycle=cycle, written_by=by)
+        view.text = text.strip()
+        view.written_at = timezone.now()
+        view.save()
         # A new version, so that a review prepared before this view arrived is refused rather
         # than writing over it.
         cycle.version += 1
-        cycle.save(update_fields=["parent_view", "parent_view_by", "parent_view_at", "version"])
-        _save_version(cycle, by=by, what="Parents' view added")
+        cycle.save(update_fields=["version"])
+        _save_version(cycle, by=by, what="A parent's view added")
         log.change(
             by,
             "plan.parent_view_recorded",
             cycle,
             pupil=cycle.plan.pupil,
             before=before,
-            after={"parent_view": cycle.parent_view},
+            after={"parent_view": view.text},
         )
     return cycle
+
+
+def parent_views_text(cycle: Cycle) -> str:
+    """Every parent's view before the review, named and dated: where the review's record of
+    the parents' view starts."""
+    return "\n\n".join(
+        f"{v.written_by.get_full_name() or 'A parent'} "
+        f"({timezone.localtime(v.written_at):%d/%m/%Y}): {v.text}"
+        for v in cycle.parent_views.select_related("written_by")
+    )
 
 
 def review_cycle(
@@ -574,7 +604,7 @@ def review_cycle(
 
     "Leave the register" ends the plan instead and starts no cycle. It does not change the
     pupil's SEN status: the SENCO records that on the register form, where the census rules
-    and the need history are kept. `parent_view` None keeps the view already recorded.
+    and the need history are kept. `parent_view` None records the parents' own views.
     Returns the next cycle, or None when the plan ended.
     """
     scale = progress_scale()
@@ -641,8 +671,7 @@ def review_cycle(
             outcome.progress_evidence = evidence.strip()
         Outcome.objects.bulk_update(outcomes, ["progress", "progress_label", "progress_evidence"])
         cycle.pupil_view = pupil_view.strip()
-        if parent_view is not None:
-            cycle.parent_view = parent_view.strip()
+        cycle.parent_view = parent_views_text(cycle) if parent_view is None else parent_view.strip()
         cycle.decision = decision
         cycle.review_notes = notes.strip()
         cycle.reviewed_on = reviewed_on

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,8 +46,7 @@ def _cycle(user, pupil, cycle_id) -> Cycle:
         else Cycle.objects.filter(plan__in=pupil.plans.all(), public_id=key)
     ).first()
     if cycle is None:
-        log.refused(user, "pupil.refused", school=pupil.school, detail=f"plan cycle {cycle_id}")
-        raise Http404(access.NOT_VISIBLE)
+        raise access.not_visible(user, pupil.school, f"plan cycle {cycle_id}")
     return cycle
 
 
@@ -63,6 +61,7 @@ def _shown_plan(pupil) -> Plan | None:
 
 def _render_plan(request, pupil, *, note_form=None, parent_form=None, status=200):
     user = request.user
+    log.read(user, "plan.viewed", pupil)
     plan = _shown_plan(pupil)
     cycles = list(plan.cycles.order_by("-number")) if plan else []
     cycle = cycles[0] if cycles else None
@@ -86,30 +85,26 @@ def _render_plan(request, pupil, *, note_form=None, parent_form=None, status=200
             context["notes"] = cycle.notes.select_related("written_by", "outcome").order_by(
                 "-written_on", "-pk"
             )
-            context["evidence"] = _evidence(cycle)
+            context["evidence"] = queries.evidence(user, pupil, cycle)
         if cycle.status == Cycle.Status.OPEN:
             if access.can(user, "plan.note", pupil):
                 context["note_form"] = note_form or NoteForm(cycle=cycle)
             if access.can(user, "plan.parent_view", pupil):
+                # A parent starts from their own view only, never another parent's.
+                own = cycle.parent_views.filter(written_by=user).first()
+                context["own_view"] = own
                 context["parent_form"] = parent_form or ParentViewForm(
-                    initial={"parent_view": cycle.parent_view}
+                    initial={"parent_view": own.text if own else ""}
                 )
+            elif context["staff_view"]:
+                context["parent_views"] = cycle.parent_views.select_related("written_by")
     return render(request, "plans/detail.html", context, status=status)
-
-
-def _evidence(cycle: Cycle) -> dict:
-    return {
-        "results": cycle.results.select_related("assessment_type").order_by("-taken_on"),
-        "concerns": cycle.concerns.order_by("-raised_at"),
-        "reports": cycle.reports.order_by("-dated"),
-    }
 
 
 @login_required
 @require_GET
 def detail(request, public_id):
     pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="plan.read")
-    log.read(request.user, "plan.viewed", pupil)
     return _render_plan(request, pupil)
 
 
@@ -339,7 +334,7 @@ def review(request, public_id, cycle_id):
         outcomes=outcomes,
         initial={
             "reviewed_on": today,
-            "parent_view": cycle.parent_view,
+            "parent_view": services.parent_views_text(cycle),
             "pupil_view": cycle.pupil_view,
             "next_review_on": today + services.review_interval(),
             "version": cycle.version,
@@ -408,7 +403,7 @@ def cycle_detail(request, public_id, cycle_id):
         "outcomes": cycle.outcomes.all(),
         "provision": cycle.provision_items.all(),
         "notes": cycle.notes.select_related("written_by", "outcome").order_by("written_on", "pk"),
-        "evidence": _evidence(cycle),
+        "evidence": queries.evidence(request.user, pupil, cycle),
         "versions": cycle.versions.select_related("saved_by").order_by("-number"),
         "may_write": access.can(request.user, "plan.write", pupil),
     }
@@ -422,7 +417,7 @@ def version(request, public_id, cycle_id, number: int):
     cycle = _cycle(request.user, pupil, cycle_id)
     kept = cycle.versions.select_related("saved_by").filter(number=number).first()
     if kept is None:
-        raise Http404(access.NOT_VISIBLE)
+        raise access.not_visible(request.user, pupil.school, f"plan version {number}")
     log.read(request.user, "plan.viewed", pupil)
     snapshot = kept.snapshot
     context = {

@@ -125,9 +125,11 @@ def test_the_pupils_plans_are_found_through_the_pupil():
 
 
 def test_evidence_is_linked_to_the_records_where_they_are_kept_not_retyped():
-    pupil = on_support()
-    result = Result.objects.filter(pupil=pupil).order_by("pk").first()
-    assert result is not None
+    result = Result.objects.filter(
+        pupil__school=targets.home_school(), pupil__sen_provision="K", pupil__left_on__isnull=True
+    ).order_by("pk")[0]
+    pupil = result.pupil
+    Plan.objects.filter(pupil=pupil, ends__isnull=True).update(ends=TODAY)
     concern = concerns.raise_concern(pupil, by=user("teacher"), seen="Avoids writing tasks.")
     plan = start(
         pupil,
@@ -323,10 +325,25 @@ def test_a_parent_adds_their_view_before_the_review():
     cycle = cycle_of(start())
     services.record_parent_view(cycle, by=user("parent"), text="She reads at bedtime now.")
     cycle.refresh_from_db()
-    assert cycle.parent_view == "She reads at bedtime now."
-    assert cycle.parent_view_by == user("parent") and cycle.version == 2
-    assert cycle.versions.get(number=2).snapshot["parent_view"] == "She reads at bedtime now."
+    view = cycle.parent_views.get()
+    assert view.text == "She reads at bedtime now." and view.written_by == user("parent")
+    assert cycle.version == 2 and cycle.parent_view == ""
+    assert cycle.versions.get(number=2).snapshot["parent_views"][0]["text"] == view.text
     assert AuditEntry.objects.filter(action="plan.parent_view_recorded", object_id=cycle.pk)
+
+
+def test_each_parent_keeps_their_own_view_and_neither_overwrites_the_other():
+    cycle = cycle_of(start())
+    services.record_parent_view(cycle, by=user("parent"), text="Calmer at home.")
+    services.record_parent_view(cycle, by=user("other_parent"), text="Worried about homework.")
+    services.record_parent_view(cycle, by=user("parent"), text="Calmer, and sleeping well.")
+    views = dict(cycle.parent_views.values_list("written_by__username", "text"))
+    assert views == {
+        "parent": "Calmer, and sleeping well.",
+        "other_parent": "Worried about homework.",
+    }
+    gathered = services.parent_views_text(cycle)
+    assert "Calmer, and sleeping well." in gathered and "Worried about homework." in gathered
 
 
 def test_an_empty_parent_view_is_refused():
@@ -343,7 +360,7 @@ def test_a_review_prepared_before_the_parents_view_arrived_is_refused_and_the_vi
     with pytest.raises(EditConflict):
         review(cycle, expected_version=1, parent_view="")
     cycle.refresh_from_db()
-    assert cycle.parent_view == "Happier at school." and cycle.status == "open"
+    assert cycle.parent_views.get().text == "Happier at school." and cycle.status == "open"
 
 
 # The review.
@@ -357,7 +374,7 @@ def test_the_review_locks_the_cycle_and_starts_the_next_as_a_copy_without_progre
     cycle.refresh_from_db()
     assert cycle.status == "reviewed" and cycle.is_locked and cycle.locked_at
     assert cycle.decision == "continue" and cycle.reviewed_by == senco()
-    assert cycle.parent_view == "Reads at home.", "None keeps the view the parent recorded"
+    assert cycle.parent_view.endswith(": Reads at home."), "None records the parents' views"
     assert set(cycle.outcomes.values_list("progress_label", flat=True)) == {"Good progress"}
     assert following is not None and following.number == 2 and following.starts == TODAY
     assert following.review_on == TODAY + dt.timedelta(weeks=12)
