@@ -185,6 +185,9 @@ class ContactLogEntry(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     written_at = models.DateTimeField(default=timezone.now)
+    # `who`, or "a contact" where the reader may not see that contact: set for display by
+    # `services.show_who`, never stored.
+    who_shown: str
 
     objects = ContactLogQuerySet.as_manager()
 
@@ -202,7 +205,10 @@ class ContactLogEntry(models.Model):
 
     def __str__(self) -> str:
         when = timezone.localtime(self.happened_at)
-        return f"{self.get_method_display()} with {self.who[:60]}, {when:%d/%m/%Y}"
+        # A contact's name stays out of the label (the audit log's): they may be hidden from
+        # those who read it.
+        who = self.who[:60] if self.contact_id is None else "a contact"
+        return f"{self.get_method_display()} with {who}, {when:%d/%m/%Y}"
 
     @property
     def follow_up_open(self) -> bool:

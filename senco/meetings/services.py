@@ -27,7 +27,11 @@ from senco.meetings.models import ContactLogEntry, Meeting, MeetingVersion
 from senco.plans.models import Cycle
 from senco.pupils import census
 from senco.pupils.models import Contact, Pupil, PupilContact, PupilQuerySet
-from senco.schools.calendar import academic_year_start, parse_term_dates
+from senco.schools.calendar import (
+    academic_year_start,
+    parse_term_dates,
+    past_compulsory_school_age_if_born_by,
+)
 from senco.schools.models import School, Term
 
 EXPECTED_A_YEAR = 3
@@ -77,16 +81,52 @@ def _check_required(errors: _Errors, field: str, value: str, message: str) -> No
         errors.add(field, message)
 
 
+NOBODY_TO_EMAIL = (
+    "No invitation was emailed: nobody invited can be emailed. Invite the parents and carers "
+    "another way (a letter or a call), and note it in the contact log."
+)
+
+
 # Reading.
+
+
+def keeps_record_from_parents(pupil: Pupil) -> bool:
+    """A young person past compulsory school age who has not agreed to share their record:
+    their parents are not invited to meetings about them (the rule of `access._parent_rule`)."""
+    past_age = pupil.date_of_birth <= past_compulsory_school_age_if_born_by(access.today())
+    return past_age and not pupil.shares_with_parents
 
 
 def invitable_contacts(user, pupil: Pupil) -> QuerySet:
     """The pupil's contacts with parental responsibility (and no court order against it) that
-    the user may see: who a meeting with parents invites."""
+    the user may see: who a meeting with parents invites. Nobody, for a young person past
+    compulsory school age who does not share their record with their parents."""
+    if keeps_record_from_parents(pupil):
+        return Contact.objects.none()
     links = PupilContact.objects.filter(
         pupil=pupil, parental_responsibility=True, court_order=False
     ).values("contact_id")
     return access.contacts_visible_to(user, pupil).filter(pk__in=links).distinct()
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def invited_as_seen_by(user, meeting: Meeting) -> list[str]:
+    """The parents and carers invited, as the user may see them: by name for those whose
+    contacts they may see (less any confidential from them); "You" for a parent invited, and
+    nothing of the others, not even the other parent's; a count for other staff."""
+    pupil = meeting.pupil
+    invited = meeting.invited_contacts.all()
+    if access.can(user, "pupil.contacts", pupil):
+        visible = access.contacts_visible_to(user, pupil).values("pk")
+        return [str(c) for c in invited.filter(pk__in=visible)]
+    if access.can(user, "plan.parent_view", pupil):
+        return ["You"] if invited.filter(user=user).exists() else []
+    hidden = Contact.objects.filter(is_confidential=True).exclude(confidential_to=user)
+    known = invited.exclude(pk__in=hidden.values("pk")).count()
+    return [f"{_plural(known, 'parent or carer', 'parents or carers')} invited"] if known else []
 
 
 def open_cycles(pupil: Pupil) -> QuerySet:
@@ -214,8 +254,10 @@ def _arrangements(plan: Arrangements) -> dict[str, Any]:
 def _audit_arrangements(meeting: Meeting) -> dict[str, Any]:
     return {
         "kind": meeting.kind,
+        "purpose": meeting.purpose,
         "starts_at": timezone.localtime(meeting.starts_at),
         "where": meeting.where,
+        "place": meeting.place,
         "cycle": meeting.cycle_id,
         "contacts": sorted(meeting.invited_contacts.values_list("pk", flat=True)),
         "invited_staff": meeting.invited_staff,
@@ -281,12 +323,19 @@ def reschedule_meeting(meeting: Meeting, *, by, arrangements: Arrangements) -> M
         for name, value in _arrangements(arrangements).items():
             setattr(meeting, name, value)
         meeting.save()
-        meeting.invited_contacts.set(arrangements.contacts)
+        meeting.invited_contacts.set([*arrangements.contacts, *_hidden_invited(meeting, by)])
         log.change(
             by, "meeting.rescheduled", meeting, pupil=meeting.pupil,
             before=before, after=_audit_arrangements(meeting),
         )  # fmt: skip
     return meeting
+
+
+def _hidden_invited(meeting: Meeting, by) -> list[Contact]:
+    """Contacts invited by someone who may see them and the person changing the meeting may
+    not (confidential to the head, say): not on the form, so kept as they were."""
+    visible = access.contacts_visible_to(by, meeting.pupil).values("pk")
+    return list(meeting.invited_contacts.exclude(pk__in=visible))
 
 
 @dataclass(frozen=True)
@@ -339,8 +388,13 @@ def _write_record(meeting: Meeting, record: Record, held_at: dt.datetime, by) ->
 
 
 def _save_version(meeting: Meeting, by) -> None:
+    # Numbered 1, 2, 3... as saved: a scheduled meeting's first record is its version 1 even
+    # though `Meeting.version` (what forms are opened on) has already moved past 1.
     MeetingVersion.objects.create(
-        meeting=meeting, number=meeting.version, snapshot=_snapshot(meeting), saved_by=by
+        meeting=meeting,
+        number=meeting.versions.count() + 1,
+        snapshot=_snapshot(meeting),
+        saved_by=by,
     )
 
 
@@ -385,8 +439,9 @@ def record_meeting(
         before = _snapshot(meeting) if was_held else {"status": meeting.status}
         _write_record(meeting, record, held_at, by)
         meeting.status = Meeting.Status.HELD
-        if was_held:
-            meeting.version += 1
+        # Every save moves the version on, the first record of a scheduled meeting too: a
+        # second person who opened the same form is refused rather than silently overwriting.
+        meeting.version += 1
         meeting.save()
         _save_version(meeting, by)
         action = "meeting.record_changed" if was_held else "meeting.recorded"
@@ -429,10 +484,59 @@ def cancel_meeting(meeting: Meeting, *, by, reason: str) -> Meeting:
     return meeting
 
 
-def send_invitations(meeting: Meeting, *, by) -> int:
-    """Email the invited parents and carers who have an address, once the transaction commits.
-    The email leaves the school's server: it carries the pupil's initials and a link, never a
-    name or a need. Returns how many were sent."""
+@dataclass(frozen=True)
+class Invitations:
+    """What `send_invitations` did: how many were emailed, and why any invited were not."""
+
+    sent: int
+    left_out: list[str]
+
+
+def _left_out(meeting: Meeting, by, invited: list[Contact], invitable: set[int]) -> list[str]:
+    """Why each invited contact no longer invitable is left out: by name where the sender may
+    see them, as a number where they may not (their name stays hidden)."""
+    if keeps_record_from_parents(meeting.pupil):
+        return [
+            f"{meeting.pupil.initials} is past compulsory school age and has not agreed to share "
+            "their record with their parents: no invitation is sent. Invite the young person "
+            "themselves another way."
+        ]
+    gone = [c for c in invited if c.pk not in invitable]
+    visible = set(access.contacts_visible_to(by, meeting.pupil).values_list("pk", flat=True))
+    links = {
+        link.contact_id: link
+        for link in PupilContact.objects.filter(pupil=meeting.pupil, contact__in=gone)
+    }
+    reasons = [
+        f"{contact} was not emailed: {_why_not(links.get(contact.pk))}. Change the meeting to "
+        "update who is invited."
+        for contact in gone
+        if contact.pk in visible
+    ]
+    hidden = sum(1 for contact in gone if contact.pk not in visible)
+    if hidden:
+        who = _plural(hidden, "parent or carer", "parents or carers")
+        verb = "was" if hidden == 1 else "were"
+        reasons.append(
+            f"{who} invited by someone else {verb} not emailed: you may not see their details. "
+            "Ask whoever invited them to send the invitation."
+        )
+    return reasons
+
+
+def _why_not(link: PupilContact | None) -> str:
+    if link is None:
+        return "they are no longer one of the pupil's contacts"
+    if link.court_order:
+        return "a court order limits their access to the pupil's record"
+    return "they no longer have parental responsibility"
+
+
+def send_invitations(meeting: Meeting, *, by) -> Invitations:
+    """Email the invited parents and carers who have an address and may still be invited (with
+    parental responsibility, no court order, a contact the sender may see), once the
+    transaction commits. The email leaves the school's server: it carries the pupil's initials,
+    the date and time and a link, never a name or a need."""
     with transaction.atomic():
         meeting = _locked(meeting)
         _refuse_unless_scheduled(meeting, "sent out")
@@ -440,29 +544,32 @@ def send_invitations(meeting: Meeting, *, by) -> int:
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["This meeting's time has passed: record it instead."]}
             )
-        addresses = [c.email for c in meeting.invited_contacts.all() if c.email]
+        invited = list(meeting.invited_contacts.all())
+        invitable = set(invitable_contacts(by, meeting.pupil).values_list("pk", flat=True))
+        left_out = _left_out(meeting, by, invited, invitable)
+        still = [c for c in invited if c.pk in invitable]
+        left_out += [
+            f"{c} has no email address: invite them another way (a letter or a call), and note "
+            "it in the contact log."
+            for c in still
+            if not c.email
+        ]
+        addresses = [c.email for c in still if c.email]
         if not addresses:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        "None of the parents or carers invited has an email address: invite "
-                        "them another way (a letter or a call), and note it in the contact log."
-                    ]
-                }
-            )
+            raise ValidationError({NON_FIELD_ERRORS: [*left_out, NOBODY_TO_EMAIL]})
         meeting.invitation_sent_at = timezone.now()
         meeting.invitation_sent_by = by
         meeting.invitations_sent = len(addresses)
         meeting.save(update_fields=["invitation_sent_at", "invitation_sent_by", "invitations_sent"])
         log.change(
             by, "meeting.invitations_sent", meeting, pupil=meeting.pupil,
-            after={"sent": len(addresses)},
+            after={"sent": len(addresses), "left_out": len(invited) - len(addresses)},
         )  # fmt: skip
         subject, body = invitation_email(meeting)
         transaction.on_commit(
             lambda: [send_mail(subject, body, None, [address]) for address in addresses]
         )
-    return len(addresses)
+    return Invitations(len(addresses), left_out)
 
 
 def invitation_email(meeting: Meeting) -> tuple[str, str]:
@@ -543,7 +650,11 @@ def add_contact(
         after = {
             "method": logged.method,
             "happened_at": timezone.localtime(logged.happened_at),
-            "who": who,
+            # A contact by id: their name would show to audit readers they are hidden from.
+            "who": entry.who.strip() if entry.contact is None else "",
+            "contact": entry.contact.pk if entry.contact else None,
+            "summary": logged.summary,
+            "follow_up": logged.follow_up,
             "follow_up_by": logged.follow_up_by,
             "corrects": corrects.pk if corrects else None,
         }
@@ -566,6 +677,18 @@ def mark_follow_up_done(entry: ContactLogEntry, *, by) -> ContactLogEntry:
             before={"done": False}, after={"done": True},
         )  # fmt: skip
     return entry
+
+
+HIDDEN_CONTACT = "a contact"
+
+
+def show_who(user, pupil: Pupil, entries: Iterable[ContactLogEntry]) -> None:
+    """Set `who_shown` on each entry: the name as written, unless the entry is with a contact
+    the user may not see (confidential from them, or no `pupil.contacts`), then "a contact"."""
+    visible = set(access.contacts_visible_to(user, pupil).values_list("pk", flat=True))
+    for entry in entries:
+        shown = entry.contact_id is None or entry.contact_id in visible
+        entry.who_shown = entry.who if shown else HIDDEN_CONTACT
 
 
 def log_visible_to(user, pupil: Pupil) -> QuerySet:
@@ -602,10 +725,7 @@ def chronology(user, pupil: Pupil, entries: Iterable[ContactLogEntry]) -> list[E
     """Everything dated that the user may read about the pupil, newest first: the contact log,
     meetings, plan cycles begun and reviewed, concerns and changes of SEN status. One query per
     kind, however long the pupil's history."""
-    events = [
-        Event(e.happened_at, "Contact", f"{e.get_method_display()}: {e.who}", e.summary, entry=e)
-        for e in entries
-    ]
+    events = contact_events(user, pupil, entries)
     if access.can(user, "meeting.read", pupil):
         events += _meeting_events(pupil)
     if access.can(user, "plan.read", pupil):
@@ -618,6 +738,16 @@ def chronology(user, pupil: Pupil, entries: Iterable[ContactLogEntry]) -> list[E
     if access.can(user, "concern.triage", pupil):
         events += _concern_events(user, pupil)
     return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def contact_events(user, pupil: Pupil, entries: Iterable[ContactLogEntry]) -> list[Event]:
+    entries = list(entries)
+    show_who(user, pupil, entries)
+    return [
+        Event(e.happened_at, "Contact", f"{e.get_method_display()}: {e.who_shown}", e.summary,
+              entry=e)
+        for e in entries
+    ]  # fmt: skip
 
 
 def _meeting_events(pupil: Pupil) -> list[Event]:

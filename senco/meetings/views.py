@@ -51,6 +51,16 @@ def _meeting(request, public_id, meeting_id, action: str) -> Meeting:
     return meeting
 
 
+def _refuse_unless(request, meeting: Meeting, allowed: bool, doing: str):
+    """A meeting no longer in the state the page is for: back to it, saying why (the form is
+    never shown)."""
+    if allowed:
+        return None
+    state = meeting.get_status_display().lower()
+    messages.error(request, f"This meeting is {state}: it cannot be {doing}.")
+    return _to_detail(meeting)
+
+
 def _pace(pupil) -> dict:
     today = access.today()
     return {
@@ -140,7 +150,9 @@ def schedule(request, public_id):
         else:
             messages.success(request, "Meeting scheduled. Send the invitations from this page.")
             return _to_detail(meeting)
+    log.read(request.user, "meeting.viewed", pupil)
     context = {"pupil": pupil, "form": form, "has_cycles": cycles.exists()}
+    context["keeps_record_from_parents"] = services.keeps_record_from_parents(pupil)
     return render(request, "meetings/schedule.html", context)
 
 
@@ -161,7 +173,10 @@ def record_held(request, public_id):
         else:
             messages.success(request, "Meeting recorded.")
             return _to_detail(meeting)
-    return render(request, "meetings/record_held.html", {"pupil": pupil, "form": form})
+    log.read(request.user, "meeting.viewed", pupil)
+    context = {"pupil": pupil, "form": form}
+    context["keeps_record_from_parents"] = services.keeps_record_from_parents(pupil)
+    return render(request, "meetings/record_held.html", context)
 
 
 @login_required
@@ -176,7 +191,7 @@ def detail(request, public_id, meeting_id):
         "meeting": meeting,
         "may_write": may_write,
         "is_parent": access.can(request.user, "plan.parent_view", pupil),
-        "invited": meeting.invited_contacts.all(),
+        "invited": services.invited_as_seen_by(request.user, meeting),
         "is_future": meeting.starts_at > timezone.now(),
     }
     if may_write:
@@ -188,6 +203,8 @@ def detail(request, public_id, meeting_id):
 @require_http_methods(["GET", "POST"])
 def change(request, public_id, meeting_id):
     meeting = _meeting(request, public_id, meeting_id, "meeting.write")
+    if refused := _refuse_unless(request, meeting, meeting.is_scheduled, "changed"):
+        return refused
     pupil = meeting.pupil
     local = timezone.localtime(meeting.starts_at)
     initial = {
@@ -197,10 +214,7 @@ def change(request, public_id, meeting_id):
         "invited_staff": meeting.invited_staff,
     }  # fmt: skip
     form = _arrangements_form(request, pupil, initial=initial)
-    if not meeting.is_scheduled:
-        form.add_error(None, f"This meeting is {meeting.get_status_display().lower()}: it "
-                             "cannot be changed here.")  # fmt: skip
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.reschedule_meeting(meeting, by=request.user, arrangements=_arrangements(form))
         except ValidationError as e:
@@ -208,8 +222,10 @@ def change(request, public_id, meeting_id):
         else:
             messages.success(request, "Meeting changed. Send the invitations again if needed.")
             return _to_detail(meeting)
+    log.read(request.user, "meeting.viewed", pupil)
     context = {"pupil": pupil, "meeting": meeting, "form": form, "changing": True}
     context["has_cycles"] = services.open_cycles(pupil).exists()
+    context["keeps_record_from_parents"] = services.keeps_record_from_parents(pupil)
     return render(request, "meetings/schedule.html", context)
 
 
@@ -217,6 +233,8 @@ def change(request, public_id, meeting_id):
 @require_http_methods(["GET", "POST"])
 def record(request, public_id, meeting_id):
     meeting = _meeting(request, public_id, meeting_id, "meeting.write")
+    if refused := _refuse_unless(request, meeting, not meeting.is_cancelled, "recorded"):
+        return refused
     local = timezone.localtime(meeting.starts_at)
     initial = {
         "day": local.date(), "time": local.time(), "attended": meeting.attended,
@@ -225,12 +243,10 @@ def record(request, public_id, meeting_id):
     }  # fmt: skip
     if not meeting.attended and meeting.is_scheduled:
         initial["attended"] = "\n".join(
-            [str(c) for c in meeting.invited_contacts.all()] + meeting.staff_list
+            services.invited_as_seen_by(request.user, meeting) + meeting.staff_list
         )
     form = RecordForm(request.POST or None, initial=initial)
-    if meeting.is_cancelled:
-        form.add_error(None, "This meeting was cancelled: there is nothing to record.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.record_meeting(
                 meeting, by=request.user, held_at=form.held_at(), record=_record(form),
@@ -241,6 +257,7 @@ def record(request, public_id, meeting_id):
         else:
             messages.success(request, "Meeting record saved.")
             return _to_detail(meeting)
+    log.read(request.user, "meeting.viewed", meeting.pupil)
     return render(
         request, "meetings/record.html", {"pupil": meeting.pupil, "meeting": meeting, "form": form}
     )
@@ -250,11 +267,10 @@ def record(request, public_id, meeting_id):
 @require_http_methods(["GET", "POST"])
 def cancel(request, public_id, meeting_id):
     meeting = _meeting(request, public_id, meeting_id, "meeting.write")
+    if refused := _refuse_unless(request, meeting, meeting.is_scheduled, "cancelled"):
+        return refused
     form = CancelForm(request.POST or None)
-    if not meeting.is_scheduled:
-        form.add_error(None, f"This meeting is {meeting.get_status_display().lower()}: it "
-                             "cannot be cancelled.")  # fmt: skip
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.cancel_meeting(meeting, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as e:
@@ -262,6 +278,7 @@ def cancel(request, public_id, meeting_id):
         else:
             messages.success(request, "Meeting cancelled. The reason is kept with it.")
             return _to_detail(meeting)
+    log.read(request.user, "meeting.viewed", meeting.pupil)
     return render(
         request, "meetings/cancel.html", {"pupil": meeting.pupil, "meeting": meeting, "form": form}
     )
@@ -272,13 +289,17 @@ def cancel(request, public_id, meeting_id):
 def invite(request, public_id, meeting_id):
     meeting = _meeting(request, public_id, meeting_id, "meeting.write")
     try:
-        sent = services.send_invitations(meeting, by=request.user)
+        done = services.send_invitations(meeting, by=request.user)
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
     else:
+        sent = done.sent
         messages.success(request, f"Invitation emailed to {sent} parent{'s' if sent > 1 else ''} "
-                                  "or carer: it names the pupil by initials only.")  # fmt: skip
+                                  f"or carer{'s' if sent > 1 else ''}: it names the pupil by "
+                                  "initials only.")  # fmt: skip
+        for message in done.left_out:
+            messages.warning(request, message)
     return _to_detail(meeting)
 
 
@@ -299,7 +320,7 @@ def filename(meeting: Meeting, extension: str) -> str:
 def meeting_pdf(request, public_id, meeting_id):
     meeting = _download(request, public_id, meeting_id)
     context = {"pupil": meeting.pupil, "meeting": meeting,
-               "invited": meeting.invited_contacts.all()}  # fmt: skip
+               "invited": services.invited_as_seen_by(request.user, meeting)}  # fmt: skip
     return pdf.pdf_response(
         request, "documents/meeting.html", context, filename(meeting, "pdf"),
         school=meeting.pupil.school,
@@ -319,7 +340,7 @@ def meeting_docx(request, public_id, meeting_id):
         f"{meeting.get_where_display().lower()}. {meeting.get_status_display()}.",
     )
     word.add_section(document, "Purpose", meeting.purpose)
-    invited = [str(c) for c in meeting.invited_contacts.all()] + meeting.staff_list
+    invited = services.invited_as_seen_by(request.user, meeting) + meeting.staff_list
     if invited:
         word.heading(document, "Invited")
         word.add_bullets(document, invited)
@@ -372,10 +393,10 @@ def chronology(request, public_id):
     log.read(request.user, "contact_log.viewed", pupil)
     entries = list(services.log_visible_to(request.user, pupil))
     reads_all = access.can(request.user, "contact_log.read", pupil)
-    events = services.chronology(request.user, pupil, entries) if reads_all else [
-        services.Event(e.happened_at, "Contact", f"{e.get_method_display()}: {e.who}",
-                       e.summary, entry=e) for e in entries
-    ]  # fmt: skip
+    if reads_all:
+        events = services.chronology(request.user, pupil, entries)
+    else:
+        events = services.contact_events(request.user, pupil, entries)
     page = Paginator(events, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "pupil": pupil,
@@ -407,9 +428,12 @@ def correct(request, public_id, entry_id):
     """A correction is a new entry; the one it corrects stays as it was written."""
     entry = _entry(request, public_id, entry_id)
     pupil = entry.pupil
+    services.show_who(request.user, pupil, [entry])
     local = timezone.localtime(entry.happened_at)
+    # A contact the user may not see is not offered again: they choose or write who afresh.
     initial = {
-        "contact": entry.contact, "who": "" if entry.contact else entry.who,
+        "contact": entry.contact if entry.who_shown == entry.who else None,
+        "who": "" if entry.contact else entry.who,
         "method": entry.method, "summary": entry.summary, "follow_up": entry.follow_up,
         "follow_up_by": entry.follow_up_by,
     }  # fmt: skip
@@ -424,6 +448,7 @@ def correct(request, public_id, entry_id):
         else:
             messages.success(request, "Correction added. The original entry is kept as written.")
             return redirect("pupils:meetings:chronology", public_id=pupil.public_id)
+    log.read(request.user, "contact_log.viewed", pupil)
     return render(request, "meetings/correct.html", {"pupil": pupil, "entry": entry, "form": form})
 
 
@@ -449,7 +474,7 @@ def follow_up_done(request, public_id, entry_id):
 def upcoming(request):
     """Meetings in the next four weeks with the parents of pupils the user may see."""
     school = access.current_school(request, "meeting.read")
-    pupils = access.pupils_visible_to(request.user, school)
+    pupils = access.pupils_visible_to(request.user, school, action="meeting.read")
     meetings = services.upcoming(pupils)
     page = Paginator(meetings, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
     log.read_list(request.user, "meeting.listed", school, [m.pupil for m in page.object_list])
@@ -464,7 +489,7 @@ def behind(request):
     """Pupils on the register with fewer than three meetings held this school year."""
     school = access.current_school(request, "meeting.behind")
     today = access.today()
-    pupils = access.pupils_visible_to(request.user, school)
+    pupils = access.pupils_visible_to(request.user, school, action="meeting.behind")
     years = sorted(
         {y for y in pupils.on_roll().values_list("year_group", flat=True) if y is not None}
     )
