@@ -765,8 +765,10 @@ def _cycle_events(pupil: Pupil) -> list[Event]:
         events.append(Event(_midday(cycle.starts), "Plan", f"Plan cycle {cycle.number} began"))
         if cycle.reviewed_on:
             events.append(
+                # A minute before the next cycle begins on the same day, so newest-first
+                # reads "began" above "reviewed".
                 Event(
-                    _midday(cycle.reviewed_on), "Plan",
+                    _midday(cycle.reviewed_on) - dt.timedelta(minutes=1), "Plan",
                     f"Plan cycle {cycle.number} reviewed: {cycle.get_decision_display()}",
                 )
             )  # fmt: skip

@@ -506,5 +506,6 @@ def behind(request):
         "filters": filters,
         "expected": services.EXPECTED_A_YEAR,
         "expected_by_now": expected_by_now,
+        "short_of_pace": rows.filter(held__lt=expected_by_now).count(),
     }
     return render(request, "meetings/behind.html", context)
