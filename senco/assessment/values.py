@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal, InvalidOperation
 
+from senco.assessment import metrics
+
 STANDARDISED = "standardised"
 READING_AGE = "reading_age"
 SPELLING_AGE = "spelling_age"
@@ -67,7 +69,7 @@ DEFAULT_SCALES: dict[str, tuple[str, ...]] = {
     ENGAGEMENT: ("Emerging", "Developing", "Secure"),
 }
 
-AGE_YEARS = (2, 25)
+AGE_YEARS = metrics.AGE_YEARS
 KS_SCALED_RANGE = (80, 120)
 STANDARD_DEVIATIONS = 4
 MAX_TEXT = 100
@@ -140,40 +142,9 @@ def _example(kind: str, maximum, scale: Sequence[str]) -> str:
 
 # --- ages ---------------------------------------------------------------------------------
 
-_DOTTED = re.compile(r"^([0-9]{1,2}) ?[.:] ?([0-9]{1,2})$")
-_WORDS = re.compile(
-    r"^([0-9]{1,2}) ?(?:y|yr|yrs|year|years)\.?"
-    r"(?: ?([0-9]{1,2}) ?(?:m|mo|mth|mths|month|months)\.?)?$",
-    re.IGNORECASE,
-)
-_YEARS_ONLY = re.compile(r"^([0-9]{1,2})$")
-_BEYOND = re.compile(r"^(?:<|>|below|above|under|over)|\+$", re.IGNORECASE)
-
 
 def _age(name: str, text: str) -> int:
-    match = _DOTTED.match(text) or _WORDS.match(text) or _YEARS_ONLY.match(text)
-    if match is None:
-        if _BEYOND.search(text):
-            raise ValueError(
-                f"{name} {_shown(text)}: an age beyond the test's range is not a measured age "
-                "and cannot be recorded; leave it blank."
-            )
-        raise ValueError(
-            f"{name} {_shown(text)}: write years and months, such as 8.07 or 8y 7m "
-            "(8 years 7 months)."
-        )
-    groups = match.groups()
-    years = int(groups[0])
-    months = int(groups[1]) if len(groups) > 1 and groups[1] else 0
-    if months > 11:
-        carried = f"{years + months // 12}.{months % 12:02d}"
-        raise ValueError(
-            f"{name} {_shown(text)}: months go from 0 to 11; write {years}.11 or {carried}."
-        )
-    low, high = AGE_YEARS
-    if not low <= years <= high:
-        raise ValueError(f"{name} {_shown(text)}: years go from {low} to {high}.")
-    return years * 12 + months
+    return metrics.parse_age(text, name=name)
 
 
 def show_age(months: int) -> str:

@@ -48,7 +48,10 @@ def test_the_pupil_filter_finds_reads_of_the_record_and_lists_that_showed_the_pu
 
     entries = shown(client_for("senco").get(URL, {"pupil": pupil.upn}))
 
-    by_teacher = {(e.action, e.kind) for e in entries if e.actor_label == "teacher"}
+    # The demo's plans were written through the services, so the teacher has changes too.
+    by_teacher = {
+        (e.action, e.kind) for e in entries if e.actor_label == "teacher" and e.kind == "read"
+    }
     assert by_teacher == {("pupil.viewed", "read"), ("pupil.listed", "read")}
     assert unrelated not in entries
     listed = next(e for e in entries if e.action == "pupil.listed")
@@ -145,7 +148,11 @@ def test_the_dates_filter_from_the_first_day_to_the_end_of_the_last(
     ]:
         written_on(day, lambda label=label: log.read(ta, "pupil.viewed", pupil, detail=label))
 
-    entries = shown(client_for("senco").get(URL, {"person": "ta", "starts": starts, "ends": ends}))
+    entries = shown(
+        client_for("senco").get(
+            URL, {"person": "ta", "kind": "read", "starts": starts, "ends": ends}
+        )
+    )
 
     assert [e.object_label for e in entries] == expected
 
@@ -228,7 +235,7 @@ def test_entries_are_newest_first_and_link_to_the_pupil(client_for, persona):
     pupil, ta = targets.taught_pupil(), persona("ta")
     first = written_on(dt.date(2026, 1, 5), lambda: log.read(ta, "pupil.viewed", pupil))
     second = written_on(dt.date(2026, 1, 6), lambda: log.read(ta, "pupil.viewed", pupil))
-    response = client_for("senco").get(URL, {"person": "ta"})
+    response = client_for("senco").get(URL, {"person": "ta", "kind": "read"})
     assert shown(response) == [second, first]
     assert f'href="/pupils/{pupil.public_id}/"' in response.content.decode()
 
@@ -263,7 +270,8 @@ def test_the_next_page_keeps_the_filters(client_for, settings, persona):
         log.read(ta, "pupil.viewed", pupil)
     response = client_for("senco").get(URL, {"person": "ta", "kind": "read"})
     assert 'href="?person=ta&amp;kind=read&amp;page=2"' in response.content.decode()
-    assert len(shown(client_for("senco").get(URL, {"person": "ta", "page": 2}))) == 1
+    next_page = {"person": "ta", "kind": "read", "page": 2}
+    assert len(shown(client_for("senco").get(URL, next_page))) == 1
 
 
 @pytest.mark.parametrize("filters", ["", "?pupil={upn}", "?person=ta&kind=read"])

@@ -66,7 +66,7 @@ def test_a_teachers_concern_becomes_sen_support_with_slcn(browser, site, sign_in
 def test_the_senco_reviews_a_pupil_on_the_monitoring_list(sign_in):
     page = sign_in("senco")
     page.goto("/concerns/monitoring/")
-    page.get_by_role("link", name="Review").first.click()
+    page.get_by_role("main").get_by_role("link", name="Review").first.click()
     page.get_by_label("Next review by").fill(helpers.days(-400).isoformat())
     page.get_by_role("button", name="Record the review").click()
     expect(page.get_by_role("alert")).to_contain_text("Say what was seen at the review")
