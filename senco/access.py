@@ -89,6 +89,14 @@ ACTIONS: dict[str, set[str]] = {
     "meeting.behind": SEN_LEADS | {Role.HEAD},
     "contact_log.read": SEN_LEADS | {Role.HEAD},
     "contact_log.add": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
+    # Provision (issue 8): the library and the groups are the SEN leads'; teachers and TAs
+    # read them and record the sessions of the groups they run; costs stay with the SEN leads
+    # and the head; standard hourly rates (from pay) with the head and administrators.
+    "provision.library": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "provision.manage": set(SEN_LEADS),
+    "provision.session": SEN_LEADS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
+    "provision.costs": SEN_LEADS | {Role.HEAD},
+    "provision.rates": {Role.HEAD, Role.ADMINISTRATOR},
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "imports.run": SEN_LEADS | {Role.DATA_MANAGER},
@@ -341,6 +349,21 @@ def open_cycles_visible_to(user, school: School) -> QuerySet:
         plan__ends__isnull=True,
         plan__pupil__in=pupils_visible_to(user, school, action="plan.reviews_due"),
     )
+
+
+def intervention_groups_visible_to(user, school: School) -> QuerySet:
+    """The school's intervention groups: every one for the SEN leads and the head, the groups
+    they run for teachers and TAs, none otherwise. Their pupils still come from
+    `pupils_visible_to`."""
+    from senco.provision.models import Group
+
+    groups = Group.objects.filter(school=school)
+    roles = roles_in(user, school)
+    if roles & (SEN_LEADS | {Role.HEAD}):
+        return groups
+    if roles & ACTIONS["provision.session"]:
+        return groups.filter(staff__in=_staff_ids(user, school)).distinct()
+    return Group.objects.none()
 
 
 def contacts_visible_to(user, pupil: Pupil) -> QuerySet:

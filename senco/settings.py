@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "senco.passports",
     "senco.plans",
     "senco.meetings",
+    "senco.provision",
     "senco.register",
     "senco.documents",
     "senco.demo",

@@ -105,6 +105,13 @@ ACTIONS = {
     "contact_log.corrected": "Added a correction to a pupil's contact log",
     "contact_log.follow_up_done": "Marked a contact log follow-up done",
     "contact_log.viewed": "Read a pupil's chronology and contact log",
+    "provision.saved": "Added or changed a provision in the library",
+    "provision.rate_set": "Set a standard hourly rate",
+    "provision.group_started": "Started an intervention group",
+    "provision.member_added": "Put a pupil in an intervention group",
+    "provision.session_recorded": "Recorded a session of an intervention group",
+    "provision.attendance_marked": "Marked a pupil's attendance at a session",
+    "provision.results_recorded": "Linked a pupil's entry and exit results to a group",
 }
 MASKED = {"password", "secret", "token", "key"}
 

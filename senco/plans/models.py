@@ -188,11 +188,17 @@ class Outcome(models.Model):
 
 
 class ProvisionItem(models.Model):
-    """Who does what and how often. The seam for the provision module (issue 8): a nullable
-    foreign key to `provision.Provision` goes here once that app exists, with `what` kept as
-    the text of a one-off provision."""
+    """Who does what and how often: an entry of the school's provision library (`provision`),
+    or a one-off described in `what` alone."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="provision_items")
+    provision = models.ForeignKey(
+        "provision.Provision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_items",
+    )
     position = models.PositiveSmallIntegerField(default=1)
     what = models.CharField(max_length=300)
     who = models.CharField(max_length=200, help_text="A role or a person.")
