@@ -13,6 +13,7 @@ urlpatterns = [
     path("classes/", include("senco.passports.class_urls")),
     path("plans/", include("senco.plans.school_urls")),
     path("meetings/", include("senco.meetings.school_urls")),
+    path("provision/", include("senco.provision.urls")),
     path("assessment/", include("senco.assessment.urls")),
     path("imports/", include("senco.interop.urls")),
     path("audit/", include("senco.audit.urls")),

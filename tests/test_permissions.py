@@ -14,6 +14,7 @@ from tests.matrix import ALL, INVITERS, SEES_TAUGHT, answers
 from tests.meetings import matrix as meetings_matrix
 from tests.passports import matrix as passports_matrix
 from tests.plans import matrix as plans_matrix
+from tests.provision import matrix as provision_matrix
 from tests.pupils import reports_matrix
 from tests.register import matrix as register_matrix
 
@@ -169,6 +170,7 @@ for part in (
     meetings_matrix,
     passports_matrix,
     plans_matrix,
+    provision_matrix,
     register_matrix,
     reports_matrix,
 ):

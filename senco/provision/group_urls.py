@@ -1,0 +1,3 @@
+"""The group pages' addresses, gathered by senco/provision/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The library pages' addresses, gathered by senco/provision/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+"""Mounted at /provision/: the provision library, the standard rates, and intervention groups."""
+
+from senco.provision import group_urls, library_urls, report_urls
+
+app_name = "provision"
+urlpatterns = [
+    *library_urls.urlpatterns,
+    *group_urls.urlpatterns,
+    *report_urls.urlpatterns,
+]
