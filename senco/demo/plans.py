@@ -1229,7 +1229,12 @@ def _state(cycle: Cycle, step: CycleStory, outcomes: list[dict], evidence: bool 
         "reports": sorted(step.reports) if evidence else [],
         "outcomes": outcomes,
         "provision": [
-            {"what": p.what.strip(), "who": p.who.strip(), "how_often": p.how_often}
+            {
+                "what": p.what.strip(),
+                "who": p.who.strip(),
+                "how_often": p.how_often,
+                "library": None,
+            }
             for p in step.provision
         ],
         "pupil_view": "",

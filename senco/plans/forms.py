@@ -12,6 +12,7 @@ from django.forms import BoundField
 from senco.passports.forms import TOO_LONG
 from senco.plans import services
 from senco.plans.models import Cycle, Outcome
+from senco.provision.models import Provision as LibraryEntry
 from senco.pupils.forms import date_field
 
 MAX_OUTCOMES = 8
@@ -80,17 +81,43 @@ class OutcomeForm(forms.Form):
 
 
 class ProvisionForm(forms.Form):
+    """A row of provision: an entry of the school's library (which fills what, who and how
+    often when they are left empty), or a one-off written in full."""
+
+    library: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="From the provision library",
+        queryset=None,
+        required=False,
+        empty_label="Not from the library",
+        error_messages={"invalid_choice": "Choose provision from this school's library."},
+    )
     what = forms.CharField(label="What", max_length=300, required=False)
     who = forms.CharField(label="Who", max_length=200, required=False, help_text="A role.")
     how_often = forms.CharField(label="How often", max_length=200, required=False)
 
+    def __init__(self, *args, library=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["library"])
+        field.queryset = library if library is not None else LibraryEntry.objects.none()
+
     def is_blank(self) -> bool:
-        return not any(self.cleaned_data.get(k, "").strip() for k in ("what", "who", "how_often"))
+        data = self.cleaned_data
+        return not data.get("library") and not any(
+            data.get(k, "").strip() for k in ("what", "who", "how_often")
+        )
 
     def clean(self):
         data = super().clean()
         if data is None or self.is_blank():
             return data
+        entry = data.get("library")
+        if entry is not None:
+            data["what"] = data.get("what", "").strip() or entry.name
+            data["who"] = data.get("who", "").strip() or entry.get_staff_role_display()
+            data["how_often"] = data.get("how_often", "").strip() or (
+                f"{entry.sessions_per_week.normalize():f} sessions of {entry.session_minutes} "
+                f"minutes a week, for {entry.weeks} weeks"
+            )
         for name, missing in (
             ("what", "Say what the provision is."),
             ("who", "Say who delivers it (a role, such as “TA”)."),
@@ -202,6 +229,7 @@ def provision_given(formset) -> list[services.Provision]:
             f.cleaned_data["what"].strip(),
             f.cleaned_data["who"].strip(),
             f.cleaned_data["how_often"].strip(),
+            f.cleaned_data["library"].pk if f.cleaned_data.get("library") else None,
         )
         for f in formset.forms
         if f.cleaned_data and not f.is_blank()

@@ -28,6 +28,7 @@ from senco.plans.models import (
     Plan,
     ProvisionItem,
 )
+from senco.provision.models import Provision as LibraryEntry
 from senco.pupils import census
 from senco.pupils.models import Pupil, Report
 
@@ -74,9 +75,13 @@ class OutcomeText:
 
 @dataclass(frozen=True)
 class Provision:
+    """Who does what and how often; `library` names an entry of the school's provision
+    library (its pk) when the provision is one of them."""
+
     what: str
     who: str
     how_often: str
+    library: int | None = None
 
 
 class EditConflict(ValidationError):
@@ -130,7 +135,7 @@ def snapshot(cycle: Cycle) -> dict[str, Any]:
             for o in cycle.outcomes.order_by("position", "pk")
         ],
         "provision": [
-            {"what": p.what, "who": p.who, "how_often": p.how_often}
+            {"what": p.what, "who": p.who, "how_often": p.how_often, "library": p.provision_id}
             for p in cycle.provision_items.order_by("position", "pk")
         ],
         "pupil_view": cycle.pupil_view,
@@ -171,19 +176,26 @@ def _check_outcomes(errors: _Errors, outcomes: Sequence[OutcomeText]) -> None:
         if outcome.area not in census.BROAD_AREAS:
             errors.add("outcomes", f"Outcome {n} has no area of need: choose one.")
         for name, limit in (("text", 1000), ("measure", 1000)):
-            if len(getattr(outcome, name)) > limit:
-                errors.add("outcomes", f"Outcome {n}: keep the {name} to {limit} characters.")
+            _check_text(errors, "outcomes", getattr(outcome, name), limit, f"outcome {n}'s {name}")
 
 
-def _check_provision(errors: _Errors, provision: Sequence[Provision]) -> None:
+def _check_provision(errors: _Errors, pupil: Pupil, provision: Sequence[Provision]) -> None:
     for n, item in enumerate(provision, start=1):
         if not (item.what.strip() and item.who.strip() and item.how_often.strip()):
             errors.add("provision", f"Provision {n}: say what is done, by whom and how often.")
+    named = {p.library for p in provision if p.library is not None}
+    if named and LibraryEntry.objects.filter(pk__in=named, school=pupil.school_id).count() != len(
+        named
+    ):
+        errors.add("provision", "Choose provision from this school's library.")
 
 
 def _check_text(errors: _Errors, name: str, value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         errors.add(name, f"Keep {what} to {limit} characters (it has {len(value)}).")
+    if "\x00" in value:
+        # Forms refuse it already; an import or the API must not reach the database with it.
+        errors.add(name, f"Remove the null character from {what}.")
 
 
 def _check_evidence(errors: _Errors, pupil: Pupil, evidence: Evidence) -> None:
@@ -207,7 +219,12 @@ def _set_evidence(cycle: Cycle, evidence: Evidence) -> None:
 def _add_provision(cycle: Cycle, provision: Iterable[Provision]) -> None:
     ProvisionItem.objects.bulk_create(
         ProvisionItem(
-            cycle=cycle, position=n, what=p.what.strip(), who=p.who.strip(), how_often=p.how_often
+            cycle=cycle,
+            position=n,
+            what=p.what.strip(),
+            who=p.who.strip(),
+            how_often=p.how_often,
+            provision_id=p.library,
         )
         for n, p in enumerate(provision, start=1)
     )
@@ -282,7 +299,7 @@ def start_plan(
             f"({starts:%d/%m/%Y}): give a later review date.",
         )
     _check_outcomes(errors, outcomes)
-    _check_provision(errors, provision)
+    _check_provision(errors, pupil, provision)
     _check_text(errors, "strategies", strategies, 3000, "the strategies")
     _check_evidence(errors, pupil, evidence)
     errors.raise_any()
@@ -365,7 +382,7 @@ def revise_cycle(
     if outcomes is not None:
         _check_outcomes(errors, outcomes)
     if provision is not None:
-        _check_provision(errors, provision)
+        _check_provision(errors, pupil, provision)
     if strategies is not None:
         _check_text(errors, "strategies", strategies, 3000, "the strategies")
     if evidence is not None:
@@ -729,7 +746,10 @@ def _next_cycle(cycle: Cycle, *, by, review_on: dt.date) -> Cycle:
     )
     _add_provision(
         following,
-        [Provision(p.what, p.who, p.how_often) for p in cycle.provision_items.all()],
+        [
+            Provision(p.what, p.who, p.how_often, p.provision_id)
+            for p in cycle.provision_items.all()
+        ],
     )
     _set_review_date(cycle.plan.pupil, review_on)
     version = _save_version(following, by=by, what="Started from the review of the last cycle")

@@ -32,6 +32,7 @@ from senco.plans.forms import (
     provision_given,
 )
 from senco.plans.models import Cycle, Outcome, Plan
+from senco.provision.models import Provision as LibraryEntry
 
 BLANK_OUTCOMES = 3
 BLANK_PROVISION = 2
@@ -156,6 +157,11 @@ def parent_view(request, public_id, cycle_id):
     return _render_plan(request, pupil, parent_form=form)
 
 
+def _library(pupil):
+    """The school's provision library in use, to choose a plan's provision from."""
+    return LibraryEntry.objects.filter(school=pupil.school_id, is_active=True).order_by("name")
+
+
 def _evidence_choices(user, pupil) -> dict:
     concerns = access.concerns_visible_to(user, pupil.school).filter(pupil=pupil)
     return {
@@ -191,7 +197,9 @@ def start(request, public_id):
         initial={"starts": today, "review_on": today + services.review_interval()},
     )
     outcomes = outcome_formset(BLANK_OUTCOMES)(data, prefix="outcomes")
-    provision = provision_formset(BLANK_PROVISION)(data, prefix="provision")
+    provision = provision_formset(BLANK_PROVISION)(
+        data, prefix="provision", form_kwargs={"library": _library(pupil)}
+    )
     if request.method == "GET":
         log.read(request.user, "plan.viewed", pupil)
     elif all([form.is_valid(), outcomes.is_valid(), provision.is_valid()]):
@@ -255,7 +263,7 @@ def _cycle_initial(cycle: Cycle) -> tuple[dict, list[dict], list[dict]]:
         for o in cycle.outcomes.all()
     ]
     provision = [
-        {"what": p.what, "who": p.who, "how_often": p.how_often}
+        {"library": p.provision_id, "what": p.what, "who": p.who, "how_often": p.how_often}
         for p in cycle.provision_items.all()
     ]
     return main, outcomes, provision
@@ -290,7 +298,12 @@ def edit(request, public_id, cycle_id):
         initial=main,
     )
     outcomes = outcome_formset(2)(data, prefix="outcomes", initial=outcome_rows)
-    provision = provision_formset(BLANK_PROVISION)(data, prefix="provision", initial=provision_rows)
+    provision = provision_formset(BLANK_PROVISION)(
+        data,
+        prefix="provision",
+        initial=provision_rows,
+        form_kwargs={"library": _library(pupil)},
+    )
     saved_now = None
     if request.method == "GET":
         log.read(request.user, "plan.viewed", pupil)

@@ -493,3 +493,10 @@ def test_a_review_with_bad_input_is_refused_and_nothing_changes(fields, message)
         review(cycle, **fields)
     assert message in messages(refused.value)
     assert counts() == before and state(cycle) == saved
+
+
+def test_a_null_character_is_refused_before_it_reaches_the_database():
+    before = counts()
+    with pytest.raises(ValidationError, match="Remove the null character"):
+        start(outcomes=[OutcomeText("Reads\x00 aloud", "CL", "40 words a minute")])
+    assert counts() == before

@@ -419,3 +419,30 @@ def test_staff_without_the_concern_or_report_roles_do_not_read_linked_concerns(c
         assert b"A private worry." not in page.content
         assert b"A private worry." not in client_for(who).get(plan_url(pupil)).content
     assert b"A private worry." in client_for("senco").get(cycle_url(cycle, "cycle")).content
+
+
+def test_a_plans_provision_can_come_from_the_library_but_not_another_schools(client_for):
+    from tests.provision import helpers as provision
+
+    entry = provision.library_entry(name="Precision teaching (plan test)")
+    pupil = helpers.without_plan()
+    data = start_data(THREE) | {
+        "provision-0-library": str(entry.pk),
+        "provision-0-what": "",
+        "provision-0-who": "",
+        "provision-0-how_often": "",
+    }
+    assert client_for("senco").post(plan_url(pupil, "start"), data).status_code == 302
+    item = Plan.objects.get(pupil=pupil, ends__isnull=True).cycles.get().provision_items.get()
+    assert (item.provision, item.what, item.who) == (entry, entry.name, "Teaching assistant")
+    elsewhere = provision.services.save_provision(
+        targets.other_school(), by=None, name="Elsewhere", area="CL", wave=2,
+        delivery="withdrawal", staff_role="ta", session_minutes=20,
+        sessions_per_week=2, weeks=6,
+    )  # fmt: skip
+    other = helpers.without_plan()
+    response = client_for("senco").post(
+        plan_url(other, "start"), data | {"provision-0-library": str(elsewhere.pk)}
+    )
+    assert b"from this school&#x27;s library" in response.content
+    assert not Plan.objects.filter(pupil=other, ends__isnull=True).exists()
