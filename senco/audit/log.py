@@ -112,6 +112,11 @@ ACTIONS = {
     "provision.session_recorded": "Recorded a session of an intervention group",
     "provision.attendance_marked": "Marked a pupil's attendance at a session",
     "provision.results_recorded": "Linked a pupil's entry and exit results to a group",
+    "provision.gaps_listed": "Listed the gaps in provision",
+    "provision.costs_viewed": "Read what provision costs, with each pupil's yearly share",
+    "provision.map_viewed": "Read the provision map by pupil",
+    "provision.map_exported": "Downloaded the provision map by pupil",
+    "provision.group_viewed": "Read an intervention group's pupils, attendance and results",
 }
 MASKED = {"password", "secret", "token", "key"}
 

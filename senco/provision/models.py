@@ -163,7 +163,7 @@ class Group(models.Model):
 
     public_id = public_id_field()
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
-    provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="groups")
+    provision = models.ForeignKey(Provision, on_delete=models.RESTRICT, related_name="groups")
     name = models.CharField(max_length=150)
     staff = models.ManyToManyField("schools.Staff", related_name="intervention_groups")
     timetable = models.CharField(
@@ -273,3 +273,26 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return "Present" if self.present else "Absent"
+
+
+def current_places(day, to_attr: str = "current_places") -> models.Prefetch:
+    """Prefetch, onto pupils the gate gave, their places in groups running on `day` (with the
+    group's provision), as `pupil.current_places`."""
+    running = (
+        Member.objects.filter(group__starts__lte=day, group__ends__gte=day, joined__lte=day)
+        .exclude(left__lt=day)
+        .select_related("group__provision")
+    )
+    return models.Prefetch("intervention_places", queryset=running, to_attr=to_attr)
+
+
+def running_pairs(pupil_ids, day) -> set[tuple[int, int]]:
+    """(pupil, provision) of every place in a group running on `day`, for these pupils."""
+    places = (
+        Member.objects.filter(
+            pupil_id__in=pupil_ids, group__starts__lte=day, group__ends__gte=day, joined__lte=day
+        )
+        .exclude(left__lt=day)
+        .values_list("pupil_id", "group__provision_id")
+    )
+    return set(places)

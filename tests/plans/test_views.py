@@ -11,6 +11,7 @@ from senco.plans import services
 from senco.plans.models import Cycle, CycleVersion, Note, Outcome, Plan
 from tests import targets
 from tests.plans import helpers
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -364,15 +365,6 @@ def test_the_registers_review_date_moves_the_plans_and_a_date_before_the_cycle_i
     pupil.refresh_from_db()
     cycle.refresh_from_db()
     assert pupil.review_on == cycle.review_on == day
-
-
-def queries_for(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("who", ["senco", "parent"])

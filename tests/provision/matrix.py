@@ -1,6 +1,7 @@
 """Permission-matrix rows for the provision pages (merged into tests/test_permissions.py)."""
 
-from tests.provision import groups_matrix, library_matrix, reports_matrix
+from tests.provision import gaps_matrix, groups_matrix, library_matrix, reports_matrix
 
-ROWS = library_matrix.ROWS | groups_matrix.ROWS | reports_matrix.ROWS
-TARGETS = library_matrix.TARGETS | groups_matrix.TARGETS | reports_matrix.TARGETS
+PARTS = (library_matrix, groups_matrix, reports_matrix, gaps_matrix)
+ROWS = {row: table for part in PARTS for row, table in part.ROWS.items()}
+TARGETS = {name: target for part in PARTS for name, target in part.TARGETS.items()}

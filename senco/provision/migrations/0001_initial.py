@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.school')),
                 ('staff', models.ManyToManyField(related_name='intervention_groups', to='schools.staff')),
-                ('provision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='provision.provision')),
+                ('provision', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='groups', to='provision.provision')),
             ],
             options={
                 'ordering': ['-starts', 'name'],
