@@ -113,6 +113,7 @@ ACTIONS = {
     "provision.attendance_marked": "Marked a pupil's attendance at a session",
     "provision.results_recorded": "Linked a pupil's entry and exit results to a group",
     "provision.gaps_listed": "Listed the gaps in provision",
+    "provision.impact_viewed": "Read the impact of an intervention group, pupil by pupil",
     "provision.costs_viewed": "Read what provision costs, with each pupil's yearly share",
     "provision.map_viewed": "Read the provision map by pupil",
     "provision.map_exported": "Downloaded the provision map by pupil",

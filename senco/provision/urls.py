@@ -1,6 +1,6 @@
 """Mounted at /provision/: the provision library, the standard rates, and intervention groups."""
 
-from senco.provision import gap_urls, group_urls, library_urls, report_urls
+from senco.provision import gap_urls, group_urls, impact_urls, library_urls, report_urls
 
 app_name = "provision"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *group_urls.urlpatterns,
     *report_urls.urlpatterns,
     *gap_urls.urlpatterns,
+    *impact_urls.urlpatterns,
 ]

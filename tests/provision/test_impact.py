@@ -2,6 +2,7 @@
 group effect size with its warning, EEF months, reliable change, and cost per month of progress."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -15,15 +16,19 @@ pytestmark = pytest.mark.django_db
 ENTRY, EXIT = dt.date(2026, 1, 10), dt.date(2026, 4, 10)  # three whole months apart
 
 
-def reading_group(before: list[int], after: list[int]):
-    group = helpers.group()
+def reading_group(
+    before: list[int], after: list[int], name: str = "Reading catch-up (test)", later: int = 0
+):
+    """A reading group of four whose pupils were tested on ENTRY and EXIT (`later` days on)."""
+    group = helpers.group(helpers.library_entry(name=name))
+    entry, exit_ = ENTRY + dt.timedelta(days=later), EXIT + dt.timedelta(days=later)
     members = list(group.members.select_related("pupil").order_by("pk"))
     for member, pre, post in zip(members, before, after, strict=True):
         services.record_results(
             member,
             by=helpers.senco(),
-            entry=helpers.result(member.pupil, pre, ENTRY),
-            exit=helpers.result(member.pupil, post, EXIT),
+            entry=helpers.result(member.pupil, pre, entry),
+            exit=helpers.result(member.pupil, post, exit_),
         )
     members = list(
         group.members.select_related(
@@ -102,3 +107,25 @@ def test_a_standardised_test_gives_reliable_change_only_with_its_reliability():
     pupil = impact.measure(group, [member], {}, delivered=0).pupils[0]
     assert pupil.reliable_change.value is None and "reliability" in pupil.reliable_change.reason
     assert impact.measure(group, [member], {}, delivered=0).group_ratio_gain.value is None
+
+
+def impact_url(group) -> str:
+    from django.urls import reverse
+
+    return reverse("provision:group_impact", args=[group.public_id])
+
+
+def test_the_impact_page_shows_the_figures_and_costs_the_same_however_many_pupils(client_for):
+    from tests.queries import queries_for
+
+    group, _ = reading_group([84, 90, 96, 100], [93, 96, 99, 100])
+    client = client_for("senco")
+    page = client.get(impact_url(group))
+    assert b"1.50: small impact (modest)" in page.content
+    assert b"6 months of additional progress" in page.content
+    assert html.escape(metrics.SINGLE_GROUP_WARNING).encode() in page.content
+    before = queries_for(client, impact_url(group))
+    bigger, _ = reading_group([84, 90, 96, 100], [93, 96, 99, 100], name="Bigger group", later=1)
+    services.add_member(bigger, helpers.pupils(6)[5], by=helpers.senco(), joined=bigger.starts)
+    assert queries_for(client, impact_url(bigger)) == before
+    assert client_for("teacher").get(impact_url(group)).status_code == 403
