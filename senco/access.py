@@ -245,11 +245,30 @@ def pupils_visible_to(user, school: School, *, action: str | None = None) -> Pup
         groups = _groups_worked_in(user, school, roles)
         members = TeachingGroup.pupils.through.objects.filter(teachinggroup__in=groups)
         rule |= Q(pk__in=members.values("pupil_id"))
+        rule |= Q(pk__in=_intervention_members(user, school).values("pupil_id"))
     if Role.PARENT in roles:
         rule |= _parent_rule(user)
     if roles & GRANTED_ROLES:
         rule |= _granted_rule(user, school)
     return _without_confidential(user, pupils.filter(rule))
+
+
+# Staff who run an intervention group see its pupils while it runs, and for four weeks after
+# (exit results, the last sessions).
+RUNS_GROUP_AFTER = dt.timedelta(weeks=4)
+
+
+def _intervention_members(user, school: School) -> QuerySet:
+    """Places in the intervention groups the user runs (named on the group's staff)."""
+    from senco.provision.models import Member
+
+    day = today()
+    return Member.objects.filter(
+        group__school=school,
+        group__staff__in=_staff_ids(user, school),
+        group__starts__lte=day,
+        group__ends__gte=day - RUNS_GROUP_AFTER,
+    )
 
 
 def teaches(user, pupil: Pupil) -> bool:
@@ -552,7 +571,10 @@ def roles_for(user, pupil: Pupil) -> set[str]:
             and pupil.looked_after == Pupil.LookedAfter.LOOKED_AFTER
         ):
             found.add(Role.DESIGNATED_TEACHER)
-        if roles & GROUP_ROLES.keys() and teaches(user, pupil):
+        if roles & GROUP_ROLES.keys() and (
+            teaches(user, pupil)
+            or _intervention_members(user, pupil.school).filter(pupil=pupil).exists()
+        ):
             found |= roles & GROUP_ROLES.keys()
         if Role.PARENT in roles and one.filter(_parent_rule(user)).exists():
             found.add(Role.PARENT)

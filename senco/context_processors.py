@@ -22,6 +22,10 @@ def navigation(request):
         nav.append(("Reviews", "plans:reviews_due"))
     if access.can(request.user, "meeting.read", school):
         nav.append(("Meetings", "meetings:list"))
+    if access.can(request.user, "provision.library", school):
+        nav.append(("Provision", "provision:library"))
+    elif access.can(request.user, "provision.rates", school):
+        nav.append(("Standard rates", "provision:rates"))
     if access.can(request.user, "monitoring.view", school):
         nav.append(("Monitoring", "concerns:monitoring"))
     if access.can(request.user, "imports.run", school):
@@ -35,6 +39,10 @@ def navigation(request):
     if access.can(request.user, "audit.view", school):
         nav.append(("Audit log", "audit:log"))
     return {
+        "perms_provision": {
+            name: access.can(request.user, f"provision.{name}", school)
+            for name in ("library", "costs", "rates")
+        },
         "nav": nav,
         "schools": access.schools_for(request.user),
         "roles": sorted(roles),

@@ -314,6 +314,8 @@ EMAIL_USE_TLS = env_bool("SENCO_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("SENCO_EMAIL_FROM", f"OpenSENCO <senco@{_site.hostname}>")
 
 SENCO_PAGE_SIZE = env_int("SENCO_PAGE_SIZE", 50)
+# Pounds a pupil a year of additional support: each pupil's costed provision is set against it.
+SENCO_ELEMENT2_THRESHOLD = env_int("SENCO_ELEMENT2_THRESHOLD", 6000)
 # Cells of a cross-tabulation below this are suppressed for governors and trust leads.
 SENCO_SUPPRESS_BELOW = env_int("SENCO_SUPPRESS_BELOW", 5)
 # The largest file an import accepts; larger uploads are refused before being read.

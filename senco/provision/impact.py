@@ -153,12 +153,14 @@ def measure(
     )
 
 
-def cost_per_month(cost_per_pupil: Decimal | None, impact: GroupImpact) -> metrics.Figure:
+def cost_per_month(
+    cost_per_pupil: Decimal | None, impact: GroupImpact, why_no_cost: str = "it has no cost."
+) -> metrics.Figure:
     """The group's cost per pupil ÷ the mean months gained beyond normal progress (age tests)."""
     method = metrics.MONTH_OF_PROGRESS_METHOD
     unit = metrics.MONTH_OF_PROGRESS_UNIT
     if cost_per_pupil is None:
-        return metrics.Figure(None, unit, method, reason="the group has no cost: set the rates.")
+        return metrics.Figure(None, unit, method, reason=why_no_cost)
     ages = [p for p in impact.measured if p.ratio_gain is not None and p.elapsed_months]
     if impact.kind not in values.AGE_KINDS or not ages:
         return metrics.Figure(

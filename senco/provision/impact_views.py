@@ -9,7 +9,7 @@ from senco import access
 from senco.assessment import metrics
 from senco.audit import log
 from senco.ids import parse_public_id
-from senco.provision import impact
+from senco.provision import costs, impact
 from senco.provision.models import Session
 
 
@@ -41,10 +41,16 @@ def group_impact(request, public_id):
         .values_list("attendance__pupil", "n")
     )
     measured = impact.measure(group, members, present, delivered.count())
+    cost = costs.cost_of(
+        costs.groups_with_figures(type(group).objects.filter(pk=group.pk)).get(),
+        costs.rates_of(school),
+    )
     log.read_list(request.user, "provision.impact_viewed", school, [m.pupil for m in members])
     context = {
         "group": group,
         "impact": measured,
+        "cost": cost,
+        "per_month": impact.cost_per_month(cost.per_pupil, measured, cost.reason),
         "band": _band(measured.group_ratio_gain),
         "warning": metrics.SINGLE_GROUP_WARNING,
     }
