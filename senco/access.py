@@ -268,7 +268,8 @@ def _intervention_members(user, school: School) -> QuerySet:
         group__staff__in=_staff_ids(user, school),
         group__starts__lte=day,
         group__ends__gte=day - RUNS_GROUP_AFTER,
-    )
+        joined__lte=day,
+    ).exclude(left__lt=day - RUNS_GROUP_AFTER)
 
 
 def teaches(user, pupil: Pupil) -> bool:

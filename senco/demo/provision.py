@@ -33,7 +33,6 @@ RATES = {
     DeliveryRole.TEACHER: "42.50",
     DeliveryRole.TA: "18.40",
     DeliveryRole.HLTA: "21.60",
-    DeliveryRole.SENCO: "48.00",
     DeliveryRole.SPECIALIST: "65.00",
     DeliveryRole.MENTOR: "20.80",
 }

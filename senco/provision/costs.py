@@ -79,13 +79,16 @@ def school_years(school: School, groups: QuerySet, today: dt.date) -> list[int]:
     first = academic_year_start(span["first"]) if span["first"] else this_year
     last = max(this_year, academic_year_start(span["last"]) if span["last"] else this_year)
     known = set(school.academic_years.values_list("start_year", flat=True))
+    # Groups are dated within a few years of today (services.start_group); older data imported
+    # from elsewhere must still not offer thousands of years.
+    first, last = max(first, this_year - 10), min(last, this_year + 2)
     return sorted(known | set(range(first, last + 1)), reverse=True)
 
 
 def chosen_year(value: str | None, years: list[int], today: dt.date) -> int:
     if not value:
         return academic_year_start(today)
-    if value.isdigit() and int(value) in years:
+    if value.isdigit() and len(value) == 4 and int(value) in years:
         return int(value)
     raise UnknownPeriod(
         f"There is no school year “{value[:20]}” to show: choose one of "
@@ -512,7 +515,9 @@ class Costing:
         return money(self.amount)
 
 
-def library_costing(provision: Provision, rate: Decimal | None) -> Costing | None:
+def library_costing(
+    provision: Provision, rate: Decimal | None, *, show_rate: bool = False
+) -> Costing | None:
     """None when the school has no standard rate yet for the role that delivers it."""
     if rate is None:
         return None
@@ -535,10 +540,18 @@ def library_costing(provision: Provision, rate: Decimal | None) -> Costing | Non
     )
     pupils = "pupil" if size == 1 else "pupils"
     written = (
-        f"{money(rate)} an hour {TIMES} {plain(provision.hours_per_week)} hours a week {TIMES} "
+        f"{_rate_words(provision, rate, show_rate)} {TIMES} "
+        f"{plain(provision.hours_per_week)} hours a week {TIMES} "
         f"{provision.weeks} weeks ÷ {size} {pupils}"
     )
     if others:
         shared = " + ".join(f"{money(cost)} {label}" for cost, label in others)
         written += f" + ({shared}) ÷ {size}" if len(others) > 1 else f" + {shared} ÷ {size}"
     return Costing(amount, metrics.cost_rating(amount), f"{written} = {money(amount)}")
+
+
+def _rate_words(provision: Provision, rate: Decimal, shown: bool) -> str:
+    """The rate in a written sum: its amount only to those who set the rates."""
+    if shown:
+        return f"{money(rate)} an hour"
+    return f"the standard rate of a {provision.get_staff_role_display().lower()}"

@@ -72,9 +72,14 @@ def _runs(user, school, group: Group) -> bool:
 
 
 def _may_record(user, school, group: Group) -> bool:
+    """The SEN leads, and the staff who run the group while they see its pupils (while it runs
+    and for four weeks after)."""
     if not access.can(user, "provision.session", school):
         return False
-    return access.can(user, "provision.manage", school) or _runs(user, school, group)
+    if access.can(user, "provision.manage", school):
+        return True
+    recent = group.ends >= access.today() - access.RUNS_GROUP_AFTER
+    return recent and _runs(user, school, group)
 
 
 def planned_so_far(group: Group, today: dt.date) -> int:
@@ -292,7 +297,6 @@ def group_detail(request, public_id):
         "provision": group.provision,
         "staff": list(group.staff.all()),
         "members": members,
-        "hidden": group.members.count() - len(members),
         "sessions": sessions,
         "delivered": delivered,
         "cancelled": len(sessions) - delivered,
@@ -346,6 +350,7 @@ def session_new(request, public_id):
                 present={ids[k] for k in data["present"]},
                 notes=data["notes"],
                 cancelled_because=data["cancelled_because"],
+                marked=set(ids.values()),
             )
         except ValidationError as e:
             add_errors(form, e)
@@ -356,7 +361,6 @@ def session_new(request, public_id):
     context = {
         "group": group,
         "form": form,
-        "hidden": services.members_on(group, min(today, group.ends)).count() - len(pupils),
     }
     return render(request, "provision/session_new.html", context)
 

@@ -112,7 +112,11 @@ def library_detail(request, public_id):
         "groups": [(g, _group_link(g)) for g in groups.order_by("-starts", "name")],
         "today": access.today(),
         "sees_costs": sees_costs,
-        "costing": costs.library_costing(provision, rate) if sees_costs else None,
+        "costing": costs.library_costing(
+            provision, rate, show_rate=access.can(request.user, "provision.rates", school)
+        )
+        if sees_costs
+        else None,
         "may_manage": access.can(request.user, "provision.manage", school),
         "may_set_rates": access.can(request.user, "provision.rates", school),
     }

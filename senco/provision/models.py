@@ -26,12 +26,12 @@ def money(label: str, **options) -> models.DecimalField:
 
 
 class DeliveryRole(models.TextChoices):
-    """Who delivers provision, for its standard hourly rate."""
+    """Who delivers provision, for its standard hourly rate. Only roles that many people hold:
+    a rate for a role one person holds (the SENCO) would be their pay."""
 
     TEACHER = "teacher", "Teacher"
     TA = "ta", "Teaching assistant"
     HLTA = "hlta", "Higher level teaching assistant"
-    SENCO = "senco", "SENCO"
     SPECIALIST = "specialist", "Specialist teacher or therapist (bought in)"
     MENTOR = "mentor", "Learning mentor"
 

@@ -32,7 +32,7 @@ def _choices(request, school):
     """The groups and pupils the user may see, the years to choose from and the chosen year
     (or `UnknownPeriod` with the message)."""
     groups = access.intervention_groups_visible_to(request.user, school)
-    pupils = access.pupils_visible_to(request.user, school)
+    pupils = access.pupils_visible_to(request.user, school, action="provision.costs")
     today = access.today()
     years = costs.school_years(school, groups, today)
     return groups, pupils, today, years

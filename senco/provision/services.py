@@ -144,10 +144,26 @@ def _check_pupils(errors: _Errors, school: School, pupils: Iterable[Pupil]) -> N
             )
 
 
+# A group runs for a school year at most, and starts within two years back or one ahead: its
+# staff see its pupils while it runs, so a mistyped year must not open a record for good.
+LONGEST_GROUP = dt.timedelta(weeks=53)
+EARLIEST_START = dt.timedelta(days=2 * 366)
+LATEST_START = dt.timedelta(days=366)
+
+
 def _check_dates(errors: _Errors, starts: dt.date, ends: dt.date) -> None:
+    today = timezone.localdate()
     if ends < starts:
         errors.add(
             "ends", f"The group ends ({ends:%d/%m/%Y}) before it starts ({starts:%d/%m/%Y})."
+        )
+    elif ends - starts > LONGEST_GROUP:
+        errors.add("ends", "A group runs for a year at most: start another group after it.")
+    if not today - EARLIEST_START <= starts <= today + LATEST_START:
+        errors.add(
+            "starts",
+            f"{starts:%d/%m/%Y} is too far from today: give a start within the last two years "
+            "or the next one.",
         )
 
 
@@ -240,9 +256,13 @@ def record_session(
     present: Collection[int] = (),
     notes: str = "",
     cancelled_because: str = "",
+    marked: Collection[int] | None = None,
 ) -> Session:
     """One session: delivered (with each member's attendance: `present` holds the ids of the
-    pupils who came) or cancelled with the reason. One a day a group."""
+    pupils who came) or cancelled with the reason. One a day a group.
+
+    `marked` holds the ids of the pupils whose attendance the recorder was shown (None: every
+    member): a pupil they could not see is left unmarked for the SENCO, never marked absent."""
     errors = _Errors()
     today = timezone.localdate()
     if not group.starts <= held_on <= group.ends:
@@ -269,6 +289,8 @@ def record_session(
                 {"held_on": [f"A session on {held_on:%d/%m/%Y} is recorded already."]}
             )
         members = list(members_on(group, held_on).select_related("pupil"))
+        if marked is not None:
+            members = [m for m in members if m.pupil_id in marked]
         strangers = set(present) - {m.pupil_id for m in members}
         if strangers:
             raise ValidationError(

@@ -354,3 +354,13 @@ def test_the_reports_make_the_same_few_queries_however_many_groups(
     client.get(url, query)  # the first request of a session writes its sign-in details
     with django_assert_max_num_queries(limit):
         assert client.get(url, query).status_code == 200
+
+
+@pytest.mark.parametrize("year", ["9999", "0", "20251", "-1"])
+def test_a_year_far_out_is_refused_with_a_message_not_an_error(client_for, year):
+    from django.urls import reverse
+
+    for name in ("provision:costs", "provision:map"):
+        response = client_for("senco").get(reverse(name), {"year": year})
+        assert response.status_code == 400
+        assert b"There is no school year" in response.content

@@ -177,12 +177,16 @@ def test_the_list_page_stays_within_its_query_budget(client_for, django_assert_m
 def test_the_entry_writes_out_its_cost_per_pupil_as_a_sum(client_for):
     ta_rate()
     provision = entry()
-    shown = page(client_for("senco").get(detail_url(provision)))
+    shown = page(client_for("head").get(detail_url(provision)))
     assert (
         f"£18.40 an hour {TIMES} 1.5 hours a week {TIMES} 10 weeks ÷ 4 pupils + £45.50 materials"
         " ÷ 4 = £80.38" in shown
     )
     assert "££ (low)" in shown
+    # The SENCO sees the cost but not the rate, which only those who set rates see.
+    shown = page(client_for("senco").get(detail_url(provision)))
+    assert f"the standard rate of a teaching assistant {TIMES} 1.5 hours a week" in shown
+    assert "£18.40" not in shown and "= £80.38" in shown
 
 
 def test_several_other_costs_are_shared_together_and_the_head_sees_the_cost_too(client_for):

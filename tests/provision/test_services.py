@@ -158,3 +158,55 @@ def test_entry_and_exit_results_are_linked_and_an_exit_before_entry_refused():
         services.record_results(other, by=helpers.senco(), entry=entry, exit=None)
     member.refresh_from_db()
     assert (member.entry_result, member.exit_result) == (entry, exit_)
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "message"),
+    [
+        (dt.date(1, 1, 1), dt.date(9999, 12, 31), "a year at most"),
+        (TODAY - dt.timedelta(days=900), TODAY - dt.timedelta(days=800), "too far from today"),
+        (TODAY + dt.timedelta(days=500), TODAY + dt.timedelta(days=520), "too far from today"),
+    ],
+)
+def test_a_group_dated_far_from_today_or_over_a_year_long_is_refused(starts, ends, message):
+    provision = helpers.library_entry()
+    before = counts()
+    with pytest.raises(ValidationError, match=message):
+        services.start_group(
+            provision, by=helpers.senco(), name="Far away", staff=[helpers.ta_staff()],
+            pupils=helpers.pupils(), starts=starts, ends=ends,
+        )  # fmt: skip
+    assert counts() == before
+
+
+def test_attendance_is_marked_only_for_the_pupils_the_recorder_was_shown():
+    group = helpers.group()
+    shown = [m.pupil_id for m in group.members.order_by("pk")][:3]
+    session = services.record_session(
+        group, by=helpers.senco(), held_on=TODAY - dt.timedelta(days=7), delivered=True,
+        minutes=30, present=shown[:2], marked=shown,
+    )  # fmt: skip
+    marks = dict(session.attendance.values_list("pupil_id", "present"))
+    assert marks == {shown[0]: True, shown[1]: True, shown[2]: False}
+
+
+def test_staff_who_run_a_group_see_its_pupils_only_while_it_runs_and_they_are_in_it():
+    from senco import access
+
+    ta = helpers.ta_staff().user
+    school = targets.home_school()
+    outsider = Pupil.objects.filter(school=school, sen_provision="K").exclude(
+        pk__in=access.pupils_visible_to(ta, school)
+    )[0]
+    group = helpers.group(members=[*helpers.pupils(3), outsider])
+    ta = type(ta).objects.get(pk=ta.pk)  # a fresh user: access caches per request
+    assert access.pupils_visible_to(ta, school).filter(pk=outsider.pk).exists()
+    Member.objects.filter(group=group, pupil=outsider).update(left=TODAY - dt.timedelta(days=60))
+    ta = type(ta).objects.get(pk=ta.pk)
+    assert not access.pupils_visible_to(ta, school).filter(pk=outsider.pk).exists()
+    Member.objects.filter(group=group, pupil=outsider).update(left=None)
+    Group.objects.filter(pk=group.pk).update(
+        starts=TODAY - dt.timedelta(days=200), ends=TODAY - dt.timedelta(days=40)
+    )
+    ta = type(ta).objects.get(pk=ta.pk)
+    assert not access.pupils_visible_to(ta, school).filter(pk=outsider.pk).exists()

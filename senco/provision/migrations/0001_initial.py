@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('area', models.CharField(choices=[('CL', 'Cognition and learning'), ('CI', 'Communication and interaction'), ('SEMH', 'Social, emotional and mental health'), ('SP', 'Sensory and/or physical'), ('OTH', 'Other')], max_length=4, verbose_name='area of need')),
                 ('wave', models.PositiveSmallIntegerField(choices=[(1, 'Wave 1: whole class, quality first teaching'), (2, 'Wave 2: small group'), (3, 'Wave 3: individual')])),
                 ('delivery', models.CharField(choices=[('in_class', 'In class'), ('withdrawal', 'Withdrawn from class, in a small group'), ('one_to_one', 'One to one'), ('outside', 'Before or after school, or at break'), ('online', 'On a computer program')], max_length=12, verbose_name='how it is delivered')),
-                ('staff_role', models.CharField(choices=[('teacher', 'Teacher'), ('ta', 'Teaching assistant'), ('hlta', 'Higher level teaching assistant'), ('senco', 'SENCO'), ('specialist', 'Specialist teacher or therapist (bought in)'), ('mentor', 'Learning mentor')], default='ta', max_length=12, verbose_name='delivered by')),
+                ('staff_role', models.CharField(choices=[('teacher', 'Teacher'), ('ta', 'Teaching assistant'), ('hlta', 'Higher level teaching assistant'), ('specialist', 'Specialist teacher or therapist (bought in)'), ('mentor', 'Learning mentor')], default='ta', max_length=12, verbose_name='delivered by')),
                 ('session_minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(480)], verbose_name='minutes a session')),
                 ('sessions_per_week', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.1')), django.core.validators.MaxValueValidator(Decimal('50'))], verbose_name='sessions a week')),
                 ('weeks', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='length in weeks')),
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             name='StaffRate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('teacher', 'Teacher'), ('ta', 'Teaching assistant'), ('hlta', 'Higher level teaching assistant'), ('senco', 'SENCO'), ('specialist', 'Specialist teacher or therapist (bought in)'), ('mentor', 'Learning mentor')], max_length=12)),
+                ('role', models.CharField(choices=[('teacher', 'Teacher'), ('ta', 'Teaching assistant'), ('hlta', 'Higher level teaching assistant'), ('specialist', 'Specialist teacher or therapist (bought in)'), ('mentor', 'Learning mentor')], max_length=12)),
                 ('hourly_cost', models.DecimalField(decimal_places=2, max_digits=9, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='hourly cost (£)')),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
