@@ -296,3 +296,12 @@ def running_pairs(pupil_ids, day) -> set[tuple[int, int]]:
         .values_list("pupil_id", "group__provision_id")
     )
     return set(places)
+
+
+def places_in(group_ids, to_attr: str = "places_here") -> models.Prefetch:
+    """Prefetch, onto pupils the gate gave, their places in these groups with their entry and
+    exit results, as `pupil.places_here`."""
+    places = Member.objects.filter(group_id__in=group_ids).select_related(
+        "entry_result__assessment_type", "exit_result__assessment_type"
+    )
+    return models.Prefetch("intervention_places", queryset=places, to_attr=to_attr)
