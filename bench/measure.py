@@ -21,12 +21,16 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from bench.provision import ensure_provision  # noqa: E402
+from senco import access  # noqa: E402
 from senco.accounts.models import Role, User  # noqa: E402
 from senco.audit.models import AuditEntry, AuditPupil  # noqa: E402
 from senco.demo import builder  # noqa: E402
 from senco.demo import plans as demo_plans  # noqa: E402
 from senco.plans.models import Plan  # noqa: E402
+from senco.provision.models import Group  # noqa: E402
 from senco.pupils.models import Pupil  # noqa: E402
+from senco.schools.calendar import academic_year_start  # noqa: E402
 from senco.schools.models import School, TeachingGroup  # noqa: E402
 
 SCALES = {
@@ -164,11 +168,56 @@ def plan_pages(school: School) -> list[tuple[str, str, str]]:
     return pages
 
 
+def provision_pages(school: School) -> list[tuple[str, str, str]]:
+    """The provision map (grid and per pupil) and the costs of last school year, the fullest;
+    the gaps; the impact of the school's largest ended reading group; the groups for the SENCO
+    and `ta`; what works here, left out with a word on stderr until its page exists."""
+    year = academic_year_start(access.today()) - 1
+    group = (
+        Group.objects.filter(
+            school=school, ends__lt=access.today(), provision__entry_assessment__isnull=False
+        )
+        .annotate(size=Count("members"))
+        .order_by("-size", "pk")
+        .first()
+    )
+    assert group is not None, "no ended reading group in the measured school"
+    wanted = [
+        ("senco", "/provision/map/", "provision:map", {}, f"?year={year}"),
+        ("senco", "/provision/map/?view=pupils", "provision:map", {}, f"?year={year}&view=pupils"),
+        ("senco", "/provision/costs/", "provision:costs", {}, f"?year={year}"),
+        ("senco", "/provision/gaps/", "provision:gaps", {}, ""),
+        ("senco", "/provision/groups/<id>/impact/", "provision:group_impact",
+         {"public_id": group.public_id}, ""),
+        ("senco", "/provision/groups/", "provision:groups", {}, ""),
+        ("ta", "ta /provision/groups/", "provision:groups", {}, ""),
+        ("senco", "/provision/works/", "provision:works", {}, f"?year={year}"),
+    ]  # fmt: skip
+    pages = []
+    for who, page, name, kwargs, query in wanted:
+        try:
+            url = reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
+            continue
+        pages.append((who, page, url + query))
+    return pages
+
+
+def chosen(pages: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Only the pages whose label holds BENCH_PAGES (and the floor), when it is set."""
+    wanted = os.environ.get("BENCH_PAGES", "")
+    return [p for p in pages if wanted in p[1] or p[1] == "floor"]
+
+
 def main(scale: str) -> None:
     built_seconds = ensure_built(scale)
+    options = SCALES[scale]
+    provision_seconds = ensure_provision(options.seed, options.today)
     settings.ALLOWED_HOSTS.append("testserver")
     senco = User.objects.get(username="senco")
     school = senco.memberships.get().school
+    assert school is not None, "the SENCO's membership names no school"
     pupil = Pupil.objects.filter(school=school, sen_provision="E", left_on__isnull=True).first()
     assert pupil is not None
     child = Pupil.objects.filter(contact_links__contact__user__username="parent").first()
@@ -200,15 +249,17 @@ def main(scale: str) -> None:
         ("governor", "governor home /", "/"),
         ("ep", "ep /pupils/", "/pupils/"),
         *plan_pages(school),
+        *provision_pages(school),
         ("senco", "floor", f"/bench/floor/{pupil.public_id}/"),
     ]
     clients: dict[str, Client] = {}
     with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
-        for who, page, url in pages:
+        for who, page, url in chosen(pages):
             if who not in clients:
                 clients[who] = Client()
                 clients[who].force_login(User.objects.get(username=who))
             row = {"scale": scale, "page": page, "built_s": round(built_seconds, 1)}
+            row["provision_s"] = round(provision_seconds, 1)
             row.update(measure(clients[who], url))
             row["pupils"] = Pupil.objects.count()
             print(json.dumps(row), flush=True)

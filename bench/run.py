@@ -39,10 +39,15 @@ def environment(database: str, scale: str, rebuild: bool) -> dict[str, str]:
     return env
 
 
-def run(database: str, scale: str, rebuild: bool, script: str = "measure.py") -> list[dict]:
+def run(
+    database: str, scale: str, rebuild: bool, script: str = "measure.py", pages: str = ""
+) -> list[dict]:
+    env = environment(database, scale, rebuild)
+    if pages:
+        env["BENCH_PAGES"] = pages
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), scale],
-        env=environment(database, scale, rebuild),
+        env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -56,13 +61,13 @@ def run(database: str, scale: str, rebuild: bool, script: str = "measure.py") ->
 
 def table(rows: list[dict]) -> None:
     header = (
-        f"{'database':9} {'scale':6} {'page':26} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+        f"{'database':9} {'scale':6} {'page':32} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['database']:9} {r['scale']:6} {r['page']:26} {r['median_ms']:>10} "
+            f"{r['database']:9} {r['scale']:6} {r['page']:32} {r['median_ms']:>10} "
             f"{r['p95_ms']:>8} {r['queries']:>8}"
         )
 
@@ -77,14 +82,17 @@ def ratios(rows: list[dict]) -> None:
         school = index[(database, "school", page)]
         floor = index[(database, "trust", "floor")]
         print(
-            f"{database:9} {page:26} trust/school {r['median_ms'] / school['median_ms']:.2f}x, "
+            f"{database:9} {page:32} trust/school {r['median_ms'] / school['median_ms']:.2f}x, "
             f"trust/floor {r['median_ms'] / floor['median_ms']:.2f}x, "
             f"queries {school['queries']} -> {r['queries']}"
         )
 
 
 def main() -> None:
+    """`--rebuild` makes the data anew; `--pages=TEXT` measures only the pages whose label holds
+    TEXT (such as `--pages=/provision/`), and not the imports."""
     rebuild = "--rebuild" in sys.argv
+    pages = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--pages=")), "")
     databases = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if "postgresql" not in databases:
         print("PostgreSQL is not answering on 127.0.0.1:5432: measuring SQLite only.")
@@ -92,18 +100,22 @@ def main() -> None:
     for database in databases:
         for scale in ("school", "trust"):
             print(f"... {database} {scale}", file=sys.stderr, flush=True)
-            rows += run(database, scale, rebuild)
-            imports += run(database, scale, False, "imports.py")
-            transfers += run(database, scale, False, "transfers.py")
-    built = {(r["database"], r["scale"]): (r["built_s"], r["pupils"]) for r in rows}
-    for (database, scale), (seconds, pupils) in built.items():
-        note = f"built in {seconds} s" if seconds else "kept from an earlier run"
-        print(f"{database} {scale}: {pupils} pupils (with 5 years of leavers), {note}")
+            rows += run(database, scale, rebuild, pages=pages)
+            if not pages:
+                imports += run(database, scale, False, "imports.py")
+                transfers += run(database, scale, False, "transfers.py")
+    built = {(r["database"], r["scale"]): r for r in rows}
+    for (database, scale), r in built.items():
+        note = f"built in {r['built_s']} s" if r["built_s"] else "kept from an earlier run"
+        if r.get("provision_s"):
+            note += f", provision added in {r['provision_s']} s"
+        print(f"{database} {scale}: {r['pupils']} pupils (with 5 years of leavers), {note}")
     print()
     table(rows)
     ratios(rows)
-    import_table(imports)
-    transfer_table(transfers)
+    if not pages:
+        import_table(imports)
+        transfer_table(transfers)
 
 
 def import_table(rows: list[dict]) -> None:

@@ -34,7 +34,7 @@ from senco.provision.group_forms import (
     SessionForm,
     results_form,
 )
-from senco.provision.models import Group, Provision, Session
+from senco.provision.models import Group, Provision, Session, member_count
 from senco.pupils import census
 from senco.schools.models import Staff
 
@@ -141,7 +141,7 @@ def group_list(request):
                 default=Value(2),
                 output_field=IntegerField(),
             ),
-            pupils=Count("members", distinct=True),
+            pupils=member_count(),
             **_session_figures(),
         )
         .order_by("when", "-starts", "name", "pk")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from senco.ids import public_id_field
@@ -305,3 +306,16 @@ def places_in(group_ids, to_attr: str = "places_here") -> models.Prefetch:
         "entry_result__assessment_type", "exit_result__assessment_type"
     )
     return models.Prefetch("intervention_places", queryset=places, to_attr=to_attr)
+
+
+def member_count():
+    """A group's number of places, as a subquery: a join and GROUP BY would run the other
+    per-group subqueries once per place instead of once per group."""
+    places = (
+        Member.objects.filter(group=models.OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(places), 0)
