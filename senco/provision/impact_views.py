@@ -262,6 +262,8 @@ def _works(request) -> dict:
     rows = impact.ranked(pooled(p, found) for p, found in by_provision.items())
     chosen = _chosen(request.GET.get("provision"), rows)
     context |= {"year": year, "period": period, "rows": rows, "chosen": chosen}
+    # Early in a year few groups have finished: offer the year before.
+    context["year_before"] = year - 1 if not rows and year - 1 in years else None
     context["before_after"] = _before_after(chosen) if chosen else []
     return context
 

@@ -384,3 +384,15 @@ def test_the_impact_pages_cost_the_same_queries_however_many_groups_and_pupils(c
     assert queries_for(client, provision_url(entry)) == provision_before
     assert queries_for(client, works_url()) == works_before
     assert queries_for(client, impact_url(first)) == group_before
+
+
+def test_what_works_offers_the_year_before_when_this_year_has_nothing_measured(client_for):
+    from django.urls import reverse
+
+    from senco.provision.models import Member
+    from senco.schools.calendar import academic_year_start
+
+    this_year = dt.date(academic_year_start(dt.date.today()), 9, 1)
+    Member.objects.filter(group__starts__gte=this_year).update(exit_result=None)
+    page = client_for("senco").get(reverse("provision:works"))
+    assert b"See the year before" in page.content
