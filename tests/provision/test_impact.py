@@ -396,3 +396,9 @@ def test_what_works_offers_the_year_before_when_this_year_has_nothing_measured(c
     Member.objects.filter(group__starts__gte=this_year).update(exit_result=None)
     page = client_for("senco").get(reverse("provision:works"))
     assert b"See the year before" in page.content
+
+
+def test_the_impact_page_has_a_short_title_naming_no_pupil(client_for):
+    group, _ = reading_group([84, 90, 96, 100], [93, 96, 99, 100])
+    page = client_for("senco").get(impact_url(group)).content.decode()
+    assert "<title>Impact of a group \N{EN DASH} OpenSENCO</title>" in page
