@@ -142,8 +142,7 @@ def answer(request, public_id, suggestion_id):
     pupil = _pupil(request, public_id, "passport.write")
     suggestion = pupil.passport_suggestions.filter(pupil=pupil, public_id=suggestion_id).first()
     if suggestion is None:
-        log.refused(request.user, "pupil.refused", school=pupil.school, detail="suggestion")
-        raise _not_found()
+        raise access.not_visible(request.user, pupil.school, "suggestion")
     form = _answer_form(suggestion, request.POST)
     if not form.is_valid():
         return _render_detail(request, pupil, answer_forms={suggestion.pk: form})

@@ -58,10 +58,7 @@ def report(request, public_id, report_id):
     pupil = access.get_pupil(request.user, public_id, audit_action=None, requires="reports.read")
     found = pupil.reports.filter(public_id=report_id).first()
     if found is None:
-        log.refused(
-            request.user, "pupil.refused", school=pupil.school, detail=f"report {report_id}"
-        )
-        raise Http404(access.NOT_VISIBLE)
+        raise access.not_visible(request.user, pupil.school, f"report {report_id}")
     try:
         handle = found.file.open("rb")
     except FileNotFoundError:
