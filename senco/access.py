@@ -97,6 +97,12 @@ ACTIONS: dict[str, set[str]] = {
     "provision.session": SEN_LEADS | {Role.TEACHER, Role.TEACHING_ASSISTANT},
     "provision.costs": SEN_LEADS | {Role.HEAD},
     "provision.rates": {Role.HEAD, Role.ADMINISTRATOR},
+    # EHC plans (issue 9): read by those who work with the pupil and by their parents; the
+    # statutory work (requests, plans, annual reviews, LA consultations) is the SEN leads';
+    # the caseload and its deadlines are followed by the SEN leads and the head.
+    "ehcp.read": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT, Role.PARENT},
+    "ehcp.manage": set(SEN_LEADS),
+    "ehcp.caseload": SEN_LEADS | {Role.HEAD},
     "audit.view": {Role.SENCO, Role.HEAD},
     "accounts.invite": SEN_LEADS | {Role.HEAD, Role.ADMINISTRATOR},
     "imports.run": SEN_LEADS | {Role.DATA_MANAGER},
@@ -368,6 +374,41 @@ def open_cycles_visible_to(user, school: School) -> QuerySet:
     return Cycle.objects.open().filter(
         plan__ends__isnull=True,
         plan__pupil__in=pupils_visible_to(user, school, action="plan.reviews_due"),
+    )
+
+
+def ehc_plans_visible_to(user, school: School) -> QuerySet:
+    """The current EHC plans of the pupils the user may see, for those who follow the
+    caseload (the SEN leads and the head); none otherwise."""
+    from senco.ehcp.models import EHCPlan
+
+    if not can(user, "ehcp.caseload", school):
+        return EHCPlan.objects.none()
+    return EHCPlan.objects.current().filter(
+        pupil__in=pupils_visible_to(user, school, action="ehcp.caseload")
+    )
+
+
+def needs_assessment_requests_visible_to(user, school: School) -> QuerySet:
+    """The needs assessment requests of the pupils the user may see, for the caseload."""
+    from senco.ehcp.models import NeedsAssessmentRequest
+
+    if not can(user, "ehcp.caseload", school):
+        return NeedsAssessmentRequest.objects.none()
+    return NeedsAssessmentRequest.objects.filter(
+        pupil__in=pupils_visible_to(user, school, action="ehcp.caseload")
+    )
+
+
+def la_consultations_visible_to(user, school: School) -> QuerySet:
+    """The school's LA consultations, for the caseload (the child may not be a pupil yet:
+    only initials are kept); one linked to a pupil the user may not see stays hidden."""
+    from senco.ehcp.models import LAConsultation
+
+    if not can(user, "ehcp.caseload", school):
+        return LAConsultation.objects.none()
+    return LAConsultation.objects.filter(school=school).filter(
+        Q(pupil__isnull=True) | Q(pupil__in=pupils_visible_to(user, school, action="ehcp.caseload"))
     )
 
 

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "senco.plans",
     "senco.meetings",
     "senco.provision",
+    "senco.ehcp",
     "senco.register",
     "senco.documents",
     "senco.demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("senco.plans.school_urls")),
     path("meetings/", include("senco.meetings.school_urls")),
     path("provision/", include("senco.provision.urls")),
+    path("ehcp/", include("senco.ehcp.school_urls")),
     path("assessment/", include("senco.assessment.urls")),
     path("imports/", include("senco.interop.urls")),
     path("audit/", include("senco.audit.urls")),

@@ -17,15 +17,15 @@ from senco.pupils.models import Contact, Pupil
 
 ROOT = Path(senco.__file__).parent
 # Where pupil data may be queried directly: the gate itself, the models, the service functions
-# that change state (called with objects the gate gave), the import kinds (which act for a whole
-# school once `imports.run` is allowed), the demo builder, backups, the audit writer, and pure
-# rule modules.
+# that change state (called with objects the gate gave; a `services.py` or a `services/`
+# package), the import kinds (which act for a whole school once `imports.run` is allowed), the
+# demo builder, backups, the audit writer, and pure rule modules.
 ALLOWED = {
     "access.py", "models.py", "services.py", "mis.py", "results.py", "photos.py", "log.py",
     "transfers.py",
     "census.py", "calendar.py",
 }  # fmt: skip
-ALLOWED_DIRS = {"migrations", "demo", "operations"}
+ALLOWED_DIRS = {"migrations", "demo", "operations", "services"}
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
 
 

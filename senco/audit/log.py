@@ -118,6 +118,40 @@ ACTIONS = {
     "provision.map_viewed": "Read the provision map by pupil",
     "provision.map_exported": "Downloaded the provision map by pupil",
     "provision.group_viewed": "Read an intervention group's pupils, attendance and results",
+    # EHC plans (issue 9): needs assessment requests.
+    "ehcp.request_recorded": "Recorded a request for an EHC needs assessment",
+    "ehcp.request_changed": "Recorded a stage of an EHC needs assessment request",
+    "ehcp.exception_recorded": "Recorded an exception to an EHC needs assessment time limit",
+    "ehcp.request_viewed": "Read an EHC needs assessment request",
+    "ehcp.evidence_pack_downloaded": "Downloaded the evidence pack for an EHC needs assessment",
+    # EHC plans: the plan and its versions.
+    "ehcp.plan_recorded": "Recorded an EHC plan issued by the local authority",
+    "ehcp.plan_amended": "Recorded a new version of an EHC plan",
+    "ehcp.plan_changed": "Changed the details of an EHC plan (LA, caseworker, funding)",
+    "ehcp.plan_ceased": "Recorded that an EHC plan ceased",
+    "ehcp.plan_viewed": "Read a pupil's EHC plan",
+    "ehcp.version_viewed": "Read an earlier version of an EHC plan",
+    "ehcp.plan_downloaded": "Downloaded an EHC plan",
+    "ehcp.delivery_viewed": "Read section F provision planned against delivered",
+    # EHC plans: annual reviews.
+    "ehcp.review_dated": "Dated an annual review of an EHC plan",
+    "ehcp.review_changed": "Changed an annual review's arrangements",
+    "ehcp.invitations_sent": "Sent the invitations to an annual review",
+    "ehcp.contributions_requested": "Asked for contributions to an annual review",
+    "ehcp.contribution_received": "Recorded a contribution to an annual review",
+    "ehcp.paperwork_circulated": "Circulated the paperwork for an annual review",
+    "ehcp.review_recorded": "Recorded an annual review meeting",
+    "ehcp.report_sent": "Sent the report of an annual review to the LA",
+    "ehcp.la_decision_recorded": "Recorded the LA's decision after an annual review",
+    "ehcp.review_viewed": "Read an annual review of an EHC plan",
+    "ehcp.review_document_downloaded": "Downloaded an annual review document",
+    # EHC plans: LA consultations and the caseload.
+    "ehcp.consultation_recorded": "Recorded an LA consultation about naming the school",
+    "ehcp.consultation_answered": "Answered an LA consultation about naming the school",
+    "ehcp.consultation_viewed": "Read an LA consultation",
+    "ehcp.consultations_listed": "Listed LA consultations",
+    "ehcp.caseload_listed": "Listed the EHC plan caseload and its deadlines",
+    "ehcp.reminders_sent": "Emailed a person their due and overdue EHC deadlines",
 }
 MASKED = {"password", "secret", "token", "key"}
 

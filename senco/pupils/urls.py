@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:public_id>/passport/", include("senco.passports.urls")),
     path("<uuid:public_id>/plan/", include("senco.plans.urls")),
     path("<uuid:public_id>/meetings/", include("senco.meetings.urls")),
+    path("<uuid:public_id>/ehcp/", include("senco.ehcp.urls")),
     path("<uuid:public_id>/reports/", reports.report_list, name="reports"),
     path("<uuid:public_id>/reports/<uuid:report_id>/", reports.report, name="report"),
     path(
