@@ -18,7 +18,7 @@ from faker import Faker
 from senco.accounts.models import Invitation, Membership, PupilGrant, Role, User
 from senco.assessment import values
 from senco.assessment.models import AssessmentType, Result
-from senco.demo import concerns, meetings, passports, plans, provision, reports, transfers
+from senco.demo import concerns, ehcp, meetings, passports, plans, provision, reports, transfers
 from senco.demo import register as register_demo
 from senco.pupils import census
 from senco.pupils.models import (
@@ -721,7 +721,7 @@ def build(options: Options) -> Built:
         transfers.waiting_transfer(
             builders[0].school, users["senco"], options.seed, builders[0].today
         )
-        for part in (register_demo, concerns, passports, reports, provision, plans, meetings):
+        for part in (register_demo, concerns, passports, reports, provision, plans, meetings, ehcp):
             part.build(builders[0].school, users, options.seed, builders[0].today)
         if len(builders) > 1:
             member = builders[1].staff[0]
