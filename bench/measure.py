@@ -21,12 +21,14 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from bench.ehcp import deadline_computation, ensure_ehcp  # noqa: E402
 from bench.provision import ensure_provision  # noqa: E402
 from senco import access  # noqa: E402
 from senco.accounts.models import Role, User  # noqa: E402
 from senco.audit.models import AuditEntry, AuditPupil  # noqa: E402
 from senco.demo import builder  # noqa: E402
 from senco.demo import plans as demo_plans  # noqa: E402
+from senco.ehcp.models import EHCPlan  # noqa: E402
 from senco.plans.models import Plan  # noqa: E402
 from senco.provision.models import Group  # noqa: E402
 from senco.pupils.models import Pupil  # noqa: E402
@@ -204,6 +206,37 @@ def provision_pages(school: School) -> list[tuple[str, str, str]]:
     return pages
 
 
+def ehcp_pages(school: School) -> list[tuple[str, str, str]]:
+    """The caseload (every EHC plan's next deadline, overdue first) and the EHC plan with the
+    most versions and reviews (issue 9); left out, with a word on stderr, until they exist."""
+    plan = (
+        EHCPlan.objects.current()
+        .filter(pupil__school=school)
+        .annotate(reviews_held=Count("reviews"))
+        .order_by("-reviews_held", "pk")
+        .select_related("pupil")
+        .first()
+    )
+    assert plan is not None, "no EHC plans in the measured school"
+    pupil = {"public_id": plan.pupil.public_id}
+    wanted = [
+        ("senco", "/ehcp/", "ehcp:caseload", {}, ""),
+        ("senco", "/ehcp/?status=overdue", "ehcp:caseload", {}, "?status=overdue"),
+        ("senco", "/pupils/<id>/ehcp/", "pupils:ehcp:plan", pupil, ""),
+        ("senco", "/pupils/<id>/ehcp/<id>/delivery/", "pupils:ehcp:plan_delivery",
+         pupil | {"plan_id": plan.public_id}, ""),
+    ]  # fmt: skip
+    pages = []
+    for who, page, name, kwargs, query in wanted:
+        try:
+            url = reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
+            continue
+        pages.append((who, page, url + query))
+    return pages
+
+
 def chosen(pages: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Only the pages whose label holds BENCH_PAGES (and the floor), when it is set."""
     wanted = os.environ.get("BENCH_PAGES", "")
@@ -214,6 +247,7 @@ def main(scale: str) -> None:
     built_seconds = ensure_built(scale)
     options = SCALES[scale]
     provision_seconds = ensure_provision(options.seed, options.today)
+    ehcp_seconds = ensure_ehcp(options.seed, options.today)
     settings.ALLOWED_HOSTS.append("testserver")
     senco = User.objects.get(username="senco")
     school = senco.memberships.get().school
@@ -250,6 +284,7 @@ def main(scale: str) -> None:
         ("ep", "ep /pupils/", "/pupils/"),
         *plan_pages(school),
         *provision_pages(school),
+        *ehcp_pages(school),
         ("senco", "floor", f"/bench/floor/{pupil.public_id}/"),
     ]
     clients: dict[str, Client] = {}
@@ -260,9 +295,16 @@ def main(scale: str) -> None:
                 clients[who].force_login(User.objects.get(username=who))
             row = {"scale": scale, "page": page, "built_s": round(built_seconds, 1)}
             row["provision_s"] = round(provision_seconds, 1)
+            row["ehcp_s"] = round(ehcp_seconds, 1)
             row.update(measure(clients[who], url))
             row["pupils"] = Pupil.objects.count()
             print(json.dumps(row), flush=True)
+    if chosen([("", "deadlines of every EHC plan", "")]):
+        row = {"scale": scale, "built_s": round(built_seconds, 1)}
+        row["provision_s"] = round(provision_seconds, 1)
+        row["ehcp_s"] = round(ehcp_seconds, 1)
+        row.update(deadline_computation(options.today), pupils=Pupil.objects.count())
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

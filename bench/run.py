@@ -109,6 +109,10 @@ def main() -> None:
         note = f"built in {r['built_s']} s" if r["built_s"] else "kept from an earlier run"
         if r.get("provision_s"):
             note += f", provision added in {r['provision_s']} s"
+        if r.get("ehcp_s"):
+            note += f", EHC plans added in {r['ehcp_s']} s"
+        if r.get("plans"):
+            note += f"; {r['plans']} EHC plans ({r['overdue']} reviews overdue)"
         print(f"{database} {scale}: {r['pupils']} pupils (with 5 years of leavers), {note}")
     print()
     table(rows)
