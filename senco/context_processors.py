@@ -22,6 +22,8 @@ def navigation(request):
         nav.append(("Reviews", "plans:reviews_due"))
     if access.can(request.user, "meeting.read", school):
         nav.append(("Meetings", "meetings:list"))
+    if access.can(request.user, "ehcp.caseload", school):
+        nav.append(("EHC plans", "ehcp:caseload"))
     if access.can(request.user, "provision.library", school):
         nav.append(("Provision", "provision:library"))
     elif access.can(request.user, "provision.rates", school):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from senco import access
 from senco.audit import log
+from senco.ehcp import caseload, deadlines
 from senco.meetings import services as meetings
 from senco.passports import services as passports
 from senco.plans import queries as plans
@@ -94,6 +95,18 @@ def _sen_lead_work(user, school, pupils) -> dict:
         "without_plan": plans.without_plan(user, school).count()
         if access.can(user, "plan.write", school)
         else None,
+        "ehc_deadlines": _ehc_deadlines(user, school, today),
+    }
+
+
+def _ehc_deadlines(user, school, today) -> dict | None:
+    """How many EHC deadlines are overdue and due soon, for those who follow the caseload."""
+    if not access.can(user, "ehcp.caseload", school):
+        return None
+    items = caseload.deadlines_for(user, school, today)
+    return {
+        "overdue": sum(item.is_overdue for item in items),
+        "due_soon": sum(item.status == deadlines.DUE_SOON for item in items),
     }
 
 

@@ -152,6 +152,7 @@ ACTIONS = {
     "ehcp.consultations_listed": "Listed LA consultations",
     "ehcp.caseload_listed": "Listed the EHC plan caseload and its deadlines",
     "ehcp.reminders_sent": "Emailed a person their due and overdue EHC deadlines",
+    "ehcp.calendar_downloaded": "Downloaded their EHC deadlines as a calendar file",
 }
 MASKED = {"password", "secret", "token", "key"}
 

@@ -100,7 +100,7 @@ class NeedsAssessmentRequest(models.Model):
     draft_received_on = models.DateField("draft plan received on", null=True, blank=True)
     comments_sent_on = models.DateField("comments on the draft sent on", null=True, blank=True)
     decided_on = models.DateField(
-        "final plan issued, or decision not to issue, on", null=True, blank=True
+        "final plan issued, decision not to issue, or withdrawn, on", null=True, blank=True
     )
     closed_because = models.TextField(
         "why it closed (refusal, withdrawal)", max_length=2000, blank=True
@@ -198,6 +198,7 @@ class EHCPlan(models.Model):
     )
     top_up_band = models.CharField("top-up band", max_length=50, blank=True)
     ceased_on = models.DateField("plan ceased on", null=True, blank=True)
+    ceased_because = models.TextField("why the plan ceased", max_length=2000, blank=True)
     created_by = _user()
     created_at = models.DateTimeField(default=timezone.now)
 

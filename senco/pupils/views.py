@@ -129,6 +129,8 @@ def _sen_work(user, pupil) -> dict:
         "may_read_plan": may_read_plan,
         "plan_cycle": _open_cycle(pupil) if may_read_plan else None,
         "may_read_meetings": access.can(user, "meeting.read", pupil),
+        "may_read_ehcp": access.can(user, "ehcp.read", pupil)
+        and (pupil.sen_provision == "E" or access.can(user, "ehcp.manage", pupil)),
         "may_follow_meetings": access.can(user, "meeting.behind", pupil),
         "may_log_contact": access.can(user, "contact_log.add", pupil),
         "may_read_passport": access.can(user, "passport.read", pupil),

@@ -1,0 +1,209 @@
+"""LA consultations: an LA asks the school whether it can be named in a child's EHC plan, and
+the school answers within 15 days (SEND Code of Practice 9.83).
+
+The child may not be a pupil yet, so only their initials and the LA's reference are kept,
+never their name. Each change is one transaction with its audit entry; everything is checked
+before anything is written, and a refusal says what is wrong and where.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from senco import access
+from senco.audit import log
+from senco.ehcp import deadlines
+from senco.ehcp.models import LAConsultation
+from senco.schools.calendar import year_group_label
+from senco.schools.models import School
+
+LIMITS = {"local_authority": 100, "la_reference": 50, "child_initials": 5, "reasons": 5000}
+INITIALS = re.compile(r"[A-Za-z. ]+")
+OLDEST = dt.timedelta(days=366)
+YEAR_GROUPS = range(-2, 14)
+INITIALS_ONLY = (
+    "Give only the child's initials, such as J.B. (letters, dots and spaces, at most 5): "
+    "never their name."
+)
+
+
+class _Errors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
+def _check_text(errors: _Errors, name: str, value: str, what: str) -> None:
+    if "\x00" in value:
+        errors.add(name, f"Remove the null character from {what}.")
+    limit = LIMITS[name]
+    if len(value) > limit:
+        errors.add(name, f"Keep {what} to {limit} characters (it has {len(value):,}).")
+
+
+def answer_by(consultation: LAConsultation) -> dt.date:
+    """When the school should answer: 15 days from the consultation (Code 9.83)."""
+    return deadlines.consultation_answer_by(consultation.received_on)
+
+
+def answered_in_time(consultation: LAConsultation) -> bool | None:
+    """Whether the answer met the 15 days; None while unanswered."""
+    if consultation.answered_on is None:
+        return None
+    return consultation.answered_on <= answer_by(consultation)
+
+
+def clean_initials(value: str) -> str:
+    """The initials as kept: upper case, spaces squeezed."""
+    return " ".join(value.split()).upper()
+
+
+def _check_initials(errors: _Errors, initials: str) -> None:
+    if not initials:
+        errors.add("child_initials", "Give the child's initials, such as J.B.")
+    elif "\x00" in initials or not INITIALS.fullmatch(initials) or len(initials) > 5:
+        errors.add("child_initials", INITIALS_ONLY)
+
+
+def _check_day(
+    errors: _Errors,
+    field: str,
+    day: dt.date | None,
+    today: dt.date,
+    *,
+    what: str,
+    earliest: dt.date,
+    too_early: str,
+) -> None:
+    """A day given (`what` happened on it), not in the future, not before `earliest`."""
+    if day is None:
+        errors.add(field, f"Give the date {what}.")
+    elif day > today:
+        errors.add(field, f"{day:%d/%m/%Y} is in the future: give the date {what}.")
+    elif day < earliest:
+        errors.add(field, f"{day:%d/%m/%Y} {too_early}")
+
+
+def record_consultation(
+    school: School,
+    *,
+    by,
+    local_authority: str,
+    child_initials: str,
+    received_on: dt.date | None,
+    la_reference: str = "",
+    year_group: int | None = None,
+    starting: dt.date | None = None,
+    today: dt.date | None = None,
+) -> LAConsultation:
+    """Record a consultation the LA sent: which LA, its reference, the child's initials, the
+    year group they would join and when, and the day it arrived (not in the future, not over
+    a year ago)."""
+    today = today or access.today()
+    local_authority = local_authority.strip()
+    la_reference = la_reference.strip()
+    initials = clean_initials(child_initials)
+    errors = _Errors()
+    if not local_authority:
+        errors.add("local_authority", "Give the local authority that sent the consultation.")
+    _check_text(errors, "local_authority", local_authority, "the local authority")
+    _check_text(errors, "la_reference", la_reference, "the LA reference")
+    _check_initials(errors, initials)
+    if year_group is not None and year_group not in YEAR_GROUPS:
+        errors.add("year_group", "Choose the year group the child would join, or “Not known”.")
+    _check_day(
+        errors, "received_on", received_on, today, what="the LA's consultation arrived",
+        earliest=today - OLDEST,
+        too_early="is more than a year ago: check the date (a consultation is answered within "
+        "15 days).",
+    )  # fmt: skip
+    errors.raise_any()
+    assert received_on is not None
+    with transaction.atomic():
+        consultation = LAConsultation.objects.create(
+            school=school,
+            local_authority=local_authority,
+            la_reference=la_reference,
+            child_initials=initials,
+            year_group=year_group,
+            starting=starting,
+            received_on=received_on,
+            created_by=by,
+        )
+        log.change(by, "ehcp.consultation_recorded", consultation, after=_summary(consultation))
+    return consultation
+
+
+def _summary(consultation: LAConsultation) -> dict:
+    summary = {
+        "local_authority": consultation.local_authority,
+        "la_reference": consultation.la_reference,
+        "child_initials": consultation.child_initials,
+        "year_group": ""
+        if consultation.year_group is None
+        else year_group_label(consultation.year_group),
+        "starting": consultation.starting,
+        "received_on": consultation.received_on,
+    }
+    return summary
+
+
+def _answer(consultation: LAConsultation) -> dict:
+    return {
+        "answer": consultation.answer,
+        "answered_on": consultation.answered_on,
+        "reasons": consultation.reasons,
+    }
+
+
+def answer_consultation(
+    consultation: LAConsultation,
+    *,
+    by,
+    answer: str,
+    answered_on: dt.date | None,
+    reasons: str = "",
+    today: dt.date | None = None,
+) -> LAConsultation:
+    """Record the school's answer: it can meet the child's needs, it cannot (with its
+    reasons), or it asked for more information; on a day between the consultation's arrival
+    and today. A second answer corrects the first; both stay in the audit log."""
+    today = today or access.today()
+    reasons = reasons.strip()
+    errors = _Errors()
+    if answer not in LAConsultation.Answer.values:
+        errors.add("answer", "Choose the school's answer.")
+    received = consultation.received_on
+    _check_day(
+        errors, "answered_on", answered_on, today, what="the school answered",
+        earliest=received, too_early=f"is before the consultation arrived ({received:%d/%m/%Y}).",
+    )  # fmt: skip
+    if answer == LAConsultation.Answer.CANNOT_MEET and not reasons:
+        errors.add(
+            "reasons",
+            "Give the school's reasons: the LA must know why the school cannot meet the "
+            "child's needs.",
+        )
+    _check_text(errors, "reasons", reasons, "the reasons")
+    errors.raise_any()
+    with transaction.atomic():
+        locked = LAConsultation.objects.select_for_update().get(pk=consultation.pk)
+        before = _answer(locked)
+        locked.answer = answer
+        locked.answered_on = answered_on
+        locked.reasons = reasons
+        locked.save(update_fields=["answer", "answered_on", "reasons"])
+        log.change(
+            by,
+            "ehcp.consultation_answered",
+            locked,
+            pupil=locked.pupil,
+            before=before,
+            after=_answer(locked),
+        )
+    return locked

@@ -1,0 +1,1063 @@
+"""Annual reviews of EHC plans (regulations 18 to 22), step by step: date the meeting, invite,
+ask for contributions, circulate the paperwork, record the meeting, send the report to the LA,
+record the LA's decision and any amendment.
+
+Each step is one function: it checks what it was given first (a `ValidationError` naming the
+field and saying what is wrong), then, in one transaction under the review's row lock, that the
+review is in a state the step fits, then writes and adds its audit entry. A step done late is
+allowed (the deadlines are mostly the LA's) and shows as a warning (`warnings`), except
+invitations with less than two weeks' notice, which need a reason.
+
+The dates come from `senco.ehcp.deadlines`: before the meeting from the date it is set for,
+after it from the date it was held.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import EmailValidator
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from senco import access
+from senco.audit import log
+from senco.ehcp import deadlines
+from senco.ehcp.models import (
+    SECTIONS,
+    AnnualReview,
+    EHCPlan,
+    OutcomeProgress,
+    PlanOutcome,
+    RecommendedAmendment,
+    ReviewInvitee,
+)
+from senco.ehcp.services.plans import current_version
+from senco.meetings.services import invitable_contacts
+from senco.plans.services import progress_scale
+from senco.pupils.models import Pupil
+
+Status = AnnualReview.Status
+Decision = AnnualReview.Decision
+# The steps in the order a review takes them: a status only ever moves forward.
+BEFORE_MEETING: list[str] = [Status.PLANNED, Status.INVITED, Status.PAPERWORK]
+ORDER: list[str] = [*BEFORE_MEETING, Status.HELD, Status.REPORTED, Status.DONE]
+LIMITS = {
+    "place": 200,
+    "short_notice_reason": 1000,
+    "name": 200,
+    "email": 254,
+    "pupil_view": 5000,
+    "parent_view": 5000,
+    "others_views": 5000,
+    "preparing_for_adulthood": 5000,
+    "agreed": 5000,
+    "evidence": 3000,
+    "amendment": 3000,
+}
+MAX_INVITEES = 30
+MAX_AMENDMENTS = 20
+# From Year 9 every review covers preparing for adulthood (reg 20(6)).
+ADULTHOOD_FROM_YEAR = 9
+# What a phase transfer still needs after the meeting before the final plan names the next
+# school: the LA's decision (up to 4 weeks) and the family's 15 days on the amendments.
+PHASE_TRANSFER_LEAD = deadlines.LA_DECISION_AFTER_REVIEW + deadlines.AMENDMENT_COMMENTS
+# What a step's state shows beside its due date.
+MET, LATE, DONE, MISSED = "met", "late", "done", "missed"
+# The steps that come before the meeting.
+BEFORE = {"invitations", "contributions", "paperwork"}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+class _Errors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({NON_FIELD_ERRORS: [message]})
+
+
+def _check_text(
+    errors: _Errors, field: str, value: str, what: str, *, limit: str = "", required: str = ""
+) -> None:
+    """Too long, a null character (PostgreSQL refuses it), or empty when `required` (the
+    message then)."""
+    most = LIMITS[limit or field]
+    if len(value) > most:
+        errors.add(field, f"{what} is {len(value):,} characters long: shorten it to {most:,}.")
+    if "\x00" in value:
+        errors.add(field, f"Remove the null character from {what.lower()}.")
+    if required and not value.strip():
+        errors.add(field, required)
+
+
+def _not_future(errors: _Errors, field: str, day: dt.date, today: dt.date, what: str) -> None:
+    if day > today:
+        errors.add(field, f"{_day(day)} is still to come: record {what} once it has happened.")
+
+
+def _at_least(status: str, step: str) -> str:
+    return max(status, step, key=ORDER.index)
+
+
+# Reading.
+
+
+def review_of(pupil: Pupil, review_id) -> AnnualReview | None:
+    """One annual review of one of the pupil's plans (a pupil the gate gave), or None."""
+    return (
+        AnnualReview.objects.filter(plan__pupil=pupil, public_id=review_id)
+        .select_related("plan", "recorded_by", "created_by")
+        .first()
+    )
+
+
+def outcomes_of(plan: EHCPlan) -> list[PlanOutcome]:
+    """Section E of the plan's current version, in order."""
+    version = current_version(plan)
+    return list(version.outcomes.order_by("position", "pk")) if version else []
+
+
+def review_due(plan: EHCPlan) -> deadlines.Deadline:
+    """When the plan's next annual review is due: 12 months from its issue or last review; for
+    a plan transferred from another LA and not reviewed here since, 12 months from the last
+    review or 3 months from the transfer, whichever is later (reg 15)."""
+    moved = plan.transferred_in_on
+    if moved and (plan.last_reviewed_on is None or plan.last_reviewed_on <= moved):
+        return deadlines.Deadline.on(deadlines.transfer_in_review_due(plan.review_anchor, moved))
+    try:
+        return deadlines.annual_review_due(plan.review_anchor, plan.pupil.date_of_birth)
+    except ValueError:  # a date of birth after the plan's date: no under-fives' prompts then
+        return deadlines.Deadline.on(deadlines.add_months(plan.review_anchor, 12))
+
+
+def phase_transfer_deadline(plan: EHCPlan) -> dt.date | None:
+    """When the plan must be amended to name the next school (reg 18), if a transfer is set."""
+    if plan.phase_transfer_year is None:
+        return None
+    return deadlines.phase_transfer_deadline(plan.phase_transfer_year, plan.into_post16)
+
+
+def names_next_school(plan: EHCPlan, today: dt.date) -> bool:
+    """Whether a review dated now is likely the phase transfer review: the deadline to name
+    the next school falls within the coming year."""
+    deadline = phase_transfer_deadline(plan)
+    return deadline is not None and today <= deadline <= deadlines.add_months(today, 12)
+
+
+def dates(review: AnnualReview) -> deadlines.ReviewDates:
+    """The review's dates: those before the meeting from the date it is set for, those after
+    it from the date it was held."""
+    before = deadlines.review_dates(review.meeting_on)
+    after = deadlines.review_dates(review.held_on) if review.held_on else before
+    return {
+        "invitations_by": before["invitations_by"],
+        "paperwork_by": before["paperwork_by"],
+        "contributions_by": before["contributions_by"],
+        "school_report_by": after["school_report_by"],
+        "la_decision_by": after["la_decision_by"],
+    }
+
+
+def amendment_dates(review: AnnualReview) -> deadlines.AmendmentDeadlines | None:
+    """Comments in 15 days, the final amended plan within 8 weeks of the proposal (and, case
+    law, 12 weeks of the meeting); None until amendments are proposed."""
+    if review.amendment_proposed_on is None:
+        return None
+    held = review.held_on or review.meeting_on
+    return deadlines.amendment_deadlines(review.amendment_proposed_on, held)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a review: its due date, the day it was done, and how it stands."""
+
+    name: str
+    label: str
+    due: dt.date | None
+    done_on: dt.date | None
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+STATE_LABELS = {
+    MET: "Done on time",
+    LATE: "Done late",
+    DONE: "Done",
+    MISSED: "Not done",
+    deadlines.OVERDUE: "Overdue",
+    deadlines.DUE_SOON: "Due soon",
+    deadlines.LATER: "To do",
+}
+
+
+def _step(name: str, label: str, due, done_on, today: dt.date) -> Step:
+    if done_on is not None:
+        state = DONE if due is None else MET if done_on <= due else LATE
+    else:
+        state = deadlines.LATER if due is None else deadlines.status(due, today)
+    return Step(name, label, due, done_on, state)
+
+
+def steps(review: AnnualReview, today: dt.date, invitees: Iterable[ReviewInvitee]) -> list[Step]:
+    """Every step of the review with its due date, the day it was done and how it stands."""
+    due = dates(review)
+    asked = [i.contribution_requested_on for i in invitees if i.contribution_requested_on]
+    held_by = min(review.meeting_on, review.due_by)
+    found = [
+        _step("invitations", "Invitations sent", due["invitations_by"],
+              review.invitations_sent_on, today),
+        _step("contributions", "Contributions requested", due["contributions_by"],
+              min(asked, default=None), today),
+        _step("paperwork", "Paperwork circulated", due["paperwork_by"],
+              review.paperwork_sent_on, today),
+        _step("meeting", "Meeting held", held_by, review.held_on, today),
+        _step("report", "Report sent to the LA", due["school_report_by"],
+              review.report_sent_on, today),
+        _step("decision", "The LA's decision", due["la_decision_by"], review.la_decided_on,
+              today),
+    ]  # fmt: skip
+    if review.la_decision == Decision.AMEND:
+        amendments = amendment_dates(review)
+        final = amendments["final_by"] if amendments else _case_law_final(review)
+        found += [
+            _step("proposal", "Proposed amendments received", None,
+                  review.amendment_proposed_on, today),
+            _step("amended", "Final amended plan issued", final, review.amended_plan_on, today),
+        ]  # fmt: skip
+    if review.held_on:  # what was not done before the meeting can no longer be done on time
+        found = [replace(s, state=MISSED) if s.name in BEFORE and not s.done_on else s
+                 for s in found]  # fmt: skip
+    return found
+
+
+def _case_law_final(review: AnnualReview) -> dt.date:
+    return (review.held_on or review.meeting_on) + deadlines.AMENDMENT_FINAL_CASE_LAW
+
+
+def next_step(review: AnnualReview, today: dt.date) -> tuple[str, dt.date | None, str]:
+    """What the review waits for next, when it is due and how it stands ("overdue",
+    "due_soon", "later"; "done" once nothing is left). For the caseload and the panel."""
+    due = dates(review)
+    waiting: dict[str, tuple[str, dt.date]] = {
+        Status.PLANNED: ("Send the invitations", due["invitations_by"]),
+        Status.INVITED: ("Circulate the paperwork", due["paperwork_by"]),
+        Status.PAPERWORK: ("Hold and record the meeting", review.meeting_on),
+        Status.HELD: ("Send the report to the LA", due["school_report_by"]),
+        Status.REPORTED: ("The LA's decision", due["la_decision_by"]),
+    }
+    if review.status in BEFORE_MEETING and today >= review.meeting_on:
+        label, day = "Record the meeting", review.meeting_on
+    elif review.status in waiting:
+        label, day = waiting[review.status]
+    elif review.la_decision == Decision.AMEND and not review.amended_plan_on:
+        amendments = amendment_dates(review)
+        label = "The final amended plan"
+        day = amendments["final_by"] if amendments else _case_law_final(review)
+    else:
+        return ("Review done", None, DONE)
+    return (label, day, deadlines.status(day, today))
+
+
+def _late(done: dt.date | None, due: dt.date) -> bool:
+    return done is not None and done > due
+
+
+def phase_transfer_warning(
+    plan: EHCPlan, meeting_on: dt.date, is_phase_transfer: bool
+) -> str | None:
+    """A phase transfer review held too late to name the next school by the deadline."""
+    deadline = phase_transfer_deadline(plan)
+    if deadline is None or not is_phase_transfer:
+        return None
+    if meeting_on > deadline:
+        return (
+            f"The meeting on {_day(meeting_on)} is after {_day(deadline)}, the date by which "
+            "the plan must be amended to name the next school: hold it earlier."
+        )
+    if meeting_on + PHASE_TRANSFER_LEAD > deadline:
+        return (
+            f"The meeting on {_day(meeting_on)} leaves less than {PHASE_TRANSFER_LEAD.days} "
+            f"days before {_day(deadline)}, the date by which the plan must be amended to name "
+            "the next school: the LA has up to 4 weeks to decide and the family 15 days to "
+            "comment on the amendments. Hold it earlier if you can."
+        )
+    return None
+
+
+def meeting_warnings(
+    plan: EHCPlan, due_by: dt.date, meeting_on: dt.date, is_phase_transfer: bool
+) -> list[str]:
+    """What is late about a meeting date: allowed, and shown."""
+    found = []
+    if meeting_on > due_by:
+        found.append(
+            f"The meeting on {_day(meeting_on)} is after the review is due ({_day(due_by)}): "
+            "the LA's deadline will be missed. The late date is recorded."
+        )
+    if phase := phase_transfer_warning(plan, meeting_on, is_phase_transfer):
+        found.append(phase)
+    return found
+
+
+def warnings(review: AnnualReview) -> dict[str, str]:
+    """What was late or short, by step: shown on the review's page for as long as it lasts."""
+    due = dates(review)
+    found = {}
+    if meeting := meeting_warnings(
+        review.plan, review.due_by, review.meeting_on, review.is_phase_transfer
+    ):
+        found["meeting"] = " ".join(meeting)
+    if review.short_notice_reason or _late(review.invitations_sent_on, due["invitations_by"]):
+        found["invitations"] = (
+            f"Invitations sent with less than two weeks' notice (they were due by "
+            f"{_day(due['invitations_by'])}). Reason given: "
+            f"{review.short_notice_reason or 'none recorded'}"
+        )
+    if _late(review.paperwork_sent_on, due["paperwork_by"]):
+        found["paperwork"] = (
+            f"The paperwork was circulated after {_day(due['paperwork_by'])}, less than two "
+            "weeks before the meeting."
+        )
+    if _late(review.report_sent_on, due["school_report_by"]):
+        found["report"] = (
+            f"The report was sent after {_day(due['school_report_by'])}, more than two weeks "
+            "after the meeting."
+        )
+    if _late(review.la_decided_on, due["la_decision_by"]):
+        found["decision"] = (
+            f"The LA decided after {_day(due['la_decision_by'])}, more than 4 weeks after the "
+            "meeting."
+        )
+    amendments = amendment_dates(review)
+    if amendments and _late(review.amended_plan_on, amendments["final_by"]):
+        found["amended"] = (
+            f"The final amended plan came after {_day(amendments['final_by'])}, more than 8 "
+            "weeks after the proposal."
+        )
+    return found
+
+
+def takes_adulthood(pupil: Pupil) -> bool:
+    """From Year 9 every review covers preparing for adulthood."""
+    return pupil.year_group is not None and pupil.year_group >= ADULTHOOD_FROM_YEAR
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone invited, as written on the form; `id` names one already on the review's list."""
+
+    kind: str
+    name: str
+    email: str = ""
+    id: int | None = None
+
+
+def suggested_invitees(user, plan: EHCPlan) -> list[Invitee]:
+    """Who a first list of invitees offers: the parents with parental responsibility the user
+    may see (names only), the pupil, and the LA's caseworker."""
+    pupil = plan.pupil
+    parents = [Invitee(ReviewInvitee.Kind.PARENT, str(c)) for c in invitable_contacts(user, pupil)]
+    return [
+        *parents,
+        Invitee(ReviewInvitee.Kind.PUPIL, pupil.full_name),
+        Invitee(
+            ReviewInvitee.Kind.LA,
+            plan.caseworker or f"{plan.local_authority} caseworker",
+            plan.caseworker_email,
+        ),
+    ]
+
+
+def last_held(plan: EHCPlan, before: AnnualReview) -> AnnualReview | None:
+    """The plan's review held before this one: its progress is the progress so far."""
+    return (
+        plan.reviews.filter(held_on__isnull=False, meeting_on__lt=before.meeting_on)
+        .exclude(pk=before.pk)
+        .order_by("-held_on")
+        .prefetch_related("progress__outcome")
+        .first()
+    )
+
+
+# Changes.
+
+
+def _locked(
+    review: AnnualReview, first: str, last: str, doing: str, expected_version: int | None = None
+) -> AnnualReview:
+    """The review under its row lock (inside the step's transaction), refused when it is not
+    between the states `first` and `last`, or has changed since `expected_version`."""
+    review = (
+        AnnualReview.objects.select_for_update(of=("self",))
+        .select_related("plan__pupil__school")
+        .get(pk=review.pk)
+    )
+    _refuse_unless(review, first, last, doing)
+    _refuse_stale(review, expected_version)
+    return review
+
+
+def _refuse_stale(review: AnnualReview, expected_version: int | None) -> None:
+    if expected_version is not None and review.version != expected_version:
+        raise _refuse(
+            "Someone else changed this review after you opened the page: read it again, then "
+            "make your change. What you wrote is still in the form."
+        )
+
+
+def _refuse_unless(review: AnnualReview, first: str, last: str, doing: str) -> None:
+    """A step on a review in a state it does not fit (before `first` or after `last`),
+    refused with what to do first or what has already happened."""
+    at = ORDER.index(review.status)
+    if at < ORDER.index(first):
+        not_yet: dict[str, str] = {
+            Status.HELD: "the meeting has not been recorded yet: record the meeting first",
+            Status.REPORTED: "its report has not gone to the LA yet: send the report first",
+        }
+        why = not_yet[first]
+    elif at > ORDER.index(last):
+        already: dict[str, str] = {
+            Status.HELD: f"the meeting was held on {_day(review.held_on or review.meeting_on)}",
+            Status.REPORTED: "its report went to the LA on "
+            f"{_day(review.report_sent_on or review.meeting_on)}",
+            Status.DONE: "the LA's decision is recorded and the review is done",
+        }
+        why = already[review.status]
+    else:
+        return
+    raise _refuse(f"This review cannot {doing}: {why}.")
+
+
+def _audit(by, action: str, review: AnnualReview, before: dict, after: dict) -> None:
+    log.change(by, action, review, pupil=review.plan.pupil, before=before, after=after)
+
+
+def _values(review: AnnualReview, fields: Iterable[str]) -> dict[str, Any]:
+    return {field: getattr(review, field) for field in fields}
+
+
+def _saved(review: AnnualReview, fields: list[str]) -> None:
+    review.version += 1
+    review.save(update_fields=[*fields, "version"])
+
+
+@dataclass(frozen=True)
+class Arrangements:
+    """When and where the meeting is."""
+
+    meeting_on: dt.date
+    meeting_time: dt.time | None = None
+    place: str = ""
+    is_phase_transfer: bool = False
+
+
+def _check_arrangements(
+    errors: _Errors, plan: EHCPlan, wanted: Arrangements, today: dt.date
+) -> None:
+    day = wanted.meeting_on
+    if day < plan.issued_on:
+        errors.add(
+            "meeting_on",
+            f"A review dated before the plan: the meeting on {_day(day)} is before the plan was "
+            f"issued on {_day(plan.issued_on)}. Give a date on or after {_day(plan.issued_on)}.",
+        )
+    elif plan.last_reviewed_on and day <= plan.last_reviewed_on:
+        errors.add(
+            "meeting_on",
+            f"The meeting on {_day(day)} is not after the last review, held on "
+            f"{_day(plan.last_reviewed_on)}: give a later date.",
+        )
+    latest = deadlines.add_months(today, 12)
+    if day > latest:
+        errors.add(
+            "meeting_on",
+            f"The meeting on {_day(day)} is more than a year ahead: date it by {_day(latest)}.",
+        )
+    _check_text(errors, "place", wanted.place, "Where")
+
+
+ARRANGEMENTS = ["meeting_on", "meeting_time", "place", "is_phase_transfer"]
+
+
+def _arrangements(review: AnnualReview) -> dict[str, Any]:
+    time = review.meeting_time
+    return _values(review, ARRANGEMENTS) | {"meeting_time": time.isoformat() if time else None}
+
+
+def date_review(
+    plan: EHCPlan, *, by, arrangements: Arrangements, today: dt.date | None = None
+) -> AnnualReview:
+    """Date the next annual review meeting of a current plan; its due date is recorded."""
+    today = today or access.today()
+    errors = _Errors()
+    _check_arrangements(errors, plan, arrangements, today)
+    errors.raise_any()
+    with transaction.atomic():
+        plan = (
+            EHCPlan.objects.select_for_update(of=("self",)).select_related("pupil").get(pk=plan.pk)
+        )
+        if not plan.is_current:
+            raise _refuse(f"This plan ceased on {plan.ceased_on:%d/%m/%Y}: it has no more reviews.")
+        if open_review := plan.reviews.open().first():
+            raise _refuse(
+                "This plan already has an open annual review, with its meeting on "
+                f"{_day(open_review.meeting_on)}: finish it, or move its meeting, rather than "
+                "dating another."
+            )
+        review = AnnualReview.objects.create(
+            plan=plan,
+            due_by=review_due(plan),
+            meeting_on=arrangements.meeting_on,
+            meeting_time=arrangements.meeting_time,
+            place=arrangements.place.strip(),
+            is_phase_transfer=arrangements.is_phase_transfer,
+            created_by=by,
+        )
+        after = {**_arrangements(review), "due_by": review.due_by}
+        after["late"] = review.meeting_on > review.due_by
+        _audit(by, "ehcp.review_dated", review, {}, after)
+    return review
+
+
+def move_review(
+    review: AnnualReview,
+    *,
+    by,
+    arrangements: Arrangements,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> AnnualReview:
+    """Move the meeting (or change its time or place) before it is held. Those already invited
+    are to be invited again to the new arrangements."""
+    today = today or access.today()
+    errors = _Errors()
+    _check_arrangements(errors, review.plan, arrangements, today)
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(review, Status.PLANNED, Status.PAPERWORK, "be moved", expected_version)
+        before = _arrangements(review)
+        was = (review.meeting_on, review.meeting_time, review.place)
+        review.meeting_on = arrangements.meeting_on
+        review.meeting_time = arrangements.meeting_time
+        review.place = arrangements.place.strip()
+        review.is_phase_transfer = arrangements.is_phase_transfer
+        if was != (review.meeting_on, review.meeting_time, review.place):
+            review.invitees.update(invited_on=None)
+        after = _arrangements(review)
+        _saved(review, ["meeting_on", "meeting_time", "place", "is_phase_transfer"])
+        after["late"] = review.meeting_on > review.due_by
+        _audit(by, "ehcp.review_changed", review, before, after)
+    return review
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What `send_invitations` did: how many were invited and emailed, and who must be invited
+    another way (no email address)."""
+
+    review: AnnualReview
+    invited: int
+    emailed: int
+    not_emailed: list[str]
+
+
+def _check_invitees(errors: _Errors, invitees: Sequence[Invitee]) -> None:
+    if not invitees:
+        errors.add("invitees", "Invite at least one person: the parents, the pupil and the LA.")
+    if len(invitees) > MAX_INVITEES:
+        errors.add("invitees", f"Invite at most {MAX_INVITEES} people to one review.")
+    email = EmailValidator()
+    for n, row in enumerate(invitees, start=1):
+        if row.kind not in ReviewInvitee.Kind.values:
+            errors.add("invitees", f"Row {n}: choose who they are (parent, pupil, LA...).")
+        _check_text(errors, "invitees", row.name, f"Row {n}'s name", limit="name",
+                    required=f"Row {n}: give a name or a role.")  # fmt: skip
+        _check_text(errors, "invitees", row.email, f"Row {n}'s email", limit="email")
+        if row.email.strip():
+            try:
+                email(row.email.strip())
+            except ValidationError:
+                errors.add("invitees", f"Row {n}: {row.email[:60]!r} is not an email address.")
+
+
+def _check_notice(
+    errors: _Errors, review: AnnualReview, reason: str, today: dt.date, inviting: bool
+) -> None:
+    if review.meeting_on < today:
+        errors.add(
+            NON_FIELD_ERRORS,
+            f"The meeting on {_day(review.meeting_on)} has passed: move it to a new date, or "
+            "record it if it was held.",
+        )
+        return
+    invitations_by = dates(review)["invitations_by"]
+    if inviting and today > invitations_by and not reason.strip():
+        errors.add(
+            "short_notice_reason",
+            f"Less than two weeks' notice: invitations were due by {_day(invitations_by)}. "
+            "Give the reason they go out late (it is kept with the review), or move the meeting.",
+        )
+
+
+def _sync_invitees(
+    review: AnnualReview, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]
+) -> list[ReviewInvitee]:
+    """The review's list as the rows give it: rows kept are changed, new rows added, and rows
+    left out removed."""
+    review.invitees.exclude(pk__in=[r.id for r in rows if r.id]).delete()
+    invitees = []
+    for row in rows:
+        invitee = existing[row.id] if row.id else ReviewInvitee(review=review)
+        fields = (row.kind, row.name.strip(), row.email.strip())
+        if invitee.pk is None or (invitee.kind, invitee.name, invitee.email) != fields:
+            invitee.kind, invitee.name, invitee.email = fields
+            invitee.save()
+        invitees.append(invitee)
+    return invitees
+
+
+def _check_list(errors: _Errors, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]):
+    if any(r.id is not None and r.id not in existing for r in rows):
+        errors.add("invitees", "Change only the people on this review's list.")
+    kept = {r.id for r in rows}
+    for invitee in existing.values():
+        if invitee.pk not in kept and invitee.contribution_received_on:
+            errors.add(
+                "invitees",
+                f"{invitee.name}'s contribution came in: they stay on the list.",
+            )
+
+
+def send_invitations(
+    review: AnnualReview,
+    *,
+    by,
+    invitees: Sequence[Invitee],
+    short_notice_reason: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Invited:
+    """Save who is invited and invite everyone not yet invited to the meeting as it stands:
+    each with an email address gets a neutral email once the transaction commits (the pupil's
+    initials, the date, time and place, the school: never a name or a need). With less than
+    two weeks' notice a reason is needed, and kept."""
+    today = today or access.today()
+    errors = _Errors()
+    _check_invitees(errors, invitees)
+    _check_text(errors, "short_notice_reason", short_notice_reason, "The reason")
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(
+            review, Status.PLANNED, Status.PAPERWORK, "send invitations", expected_version
+        )
+        existing = {i.pk: i for i in review.invitees.all()}
+        inviting = any(r.id not in existing or not existing[r.id].invited_on for r in invitees)
+        _check_list(errors, invitees, existing)
+        _check_notice(errors, review, short_notice_reason, today, inviting)
+        errors.raise_any()
+        listed = _sync_invitees(review, invitees, existing)
+        to_invite = [i for i in listed if i.invited_on is None]
+        for invitee in to_invite:
+            invitee.invited_on = today
+        ReviewInvitee.objects.bulk_update(to_invite, ["invited_on"])
+        short = bool(to_invite) and today > dates(review)["invitations_by"]
+        if to_invite:
+            review.invitations_sent_on = today
+            review.status = _at_least(review.status, Status.INVITED)
+        if short:
+            review.short_notice_reason = short_notice_reason.strip()
+        _saved(review, ["invitations_sent_on", "status", "short_notice_reason"])
+        addresses = [i.email for i in to_invite if i.email]
+        _audit(by, "ehcp.invitations_sent", review, {}, {
+            "listed": len(listed), "invited": len(to_invite), "emailed": len(addresses),
+            "short_notice": short, "reason": review.short_notice_reason if short else "",
+        })  # fmt: skip
+        subject, body = invitation_email(review)
+        transaction.on_commit(
+            lambda: [send_mail(subject, body, None, [address]) for address in addresses]
+        )
+    not_emailed = [f"{i.get_kind_display()}: {i.name}" for i in to_invite if not i.email]
+    return Invited(review, len(to_invite), len(addresses), not_emailed)
+
+
+def invitation_email(review: AnnualReview) -> tuple[str, str]:
+    """The invitation as emailed: it leaves the school's server, so it carries the pupil's
+    initials, never their name or needs."""
+    pupil = review.plan.pupil
+    context = {"review": review, "initials": pupil.initials, "school": pupil.school}
+    subject = f"Invitation to a review meeting about {pupil.initials}"
+    return subject, render_to_string("ehcp/email/review_invitation.txt", context)
+
+
+def _own_invitees(
+    errors: _Errors, field: str, review: AnnualReview, chosen: Iterable[ReviewInvitee]
+) -> None:
+    if any(i.review_id != review.pk for i in chosen):
+        errors.add(field, "Choose people on this review's list.")
+
+
+def request_contributions(
+    review: AnnualReview,
+    *,
+    by,
+    invitees: Sequence[ReviewInvitee],
+    due_on: dt.date,
+    today: dt.date | None = None,
+) -> AnnualReview:
+    """Ask the chosen invitees for their contribution (advice), due on or before the day the
+    paperwork must be circulated."""
+    today = today or access.today()
+    errors = _Errors()
+    if not invitees:
+        errors.add("invitees", "Choose who is asked for a contribution.")
+    _own_invitees(errors, "invitees", review, invitees)
+    paperwork_by = dates(review)["paperwork_by"]
+    if due_on > paperwork_by:
+        errors.add(
+            "due_on",
+            f"Contributions due on {_day(due_on)} come after the paperwork must be circulated "
+            f"({_day(paperwork_by)}, two weeks before the meeting): give a date on or before "
+            f"{_day(paperwork_by)}.",
+        )
+    elif due_on < today:
+        errors.add("due_on", f"{_day(due_on)} has passed: give a date from today.")
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(review, Status.PLANNED, Status.PAPERWORK, "ask for contributions")
+        review.invitees.filter(pk__in=[i.pk for i in invitees]).update(
+            contribution_requested_on=today
+        )
+        before = {"due_on": review.contributions_due_on}
+        review.contributions_due_on = due_on
+        _saved(review, ["contributions_due_on"])
+        after = {"due_on": due_on, "asked": len(invitees)}
+        _audit(by, "ehcp.contributions_requested", review, before, after)
+    return review
+
+
+def record_contribution(
+    review: AnnualReview,
+    *,
+    by,
+    invitee: ReviewInvitee,
+    received_on: dt.date,
+    today: dt.date | None = None,
+) -> AnnualReview:
+    """A contribution (advice) that came in, on the day it came."""
+    today = today or access.today()
+    errors = _Errors()
+    _own_invitees(errors, "invitee", review, [invitee])
+    _not_future(errors, "received_on", received_on, today, "a contribution")
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(review, Status.PLANNED, Status.REPORTED, "take contributions")
+        before = {"received_on": invitee.contribution_received_on}
+        review.invitees.filter(pk=invitee.pk).update(contribution_received_on=received_on)
+        _saved(review, [])
+        after = {"received_on": received_on, "kind": invitee.kind}
+        _audit(by, "ehcp.contribution_received", review, before, after)
+    return review
+
+
+def circulate_paperwork(
+    review: AnnualReview, *, by, sent_on: dt.date, today: dt.date | None = None
+) -> AnnualReview:
+    """The paperwork pack (advice and information) went to everyone invited on `sent_on`."""
+    today = today or access.today()
+    errors = _Errors()
+    _not_future(errors, "sent_on", sent_on, today, "the paperwork")
+    if sent_on > review.meeting_on:
+        errors.add(
+            "sent_on",
+            f"{_day(sent_on)} is after the meeting ({_day(review.meeting_on)}): the paperwork "
+            "goes out before it.",
+        )
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(review, Status.PLANNED, Status.PAPERWORK, "circulate paperwork")
+        return _sent(review, by, "paperwork_sent_on", sent_on, Status.PAPERWORK,
+                     "ehcp.paperwork_circulated")  # fmt: skip
+
+
+def _sent(review: AnnualReview, by, field: str, day: dt.date, status: str, action: str):
+    """Something went out on `day` (the paperwork, the report): the review moves on to
+    `status`."""
+    before = {"sent_on": getattr(review, field), "status": review.status}
+    setattr(review, field, day)
+    review.status = _at_least(review.status, status)
+    _saved(review, [field, "status"])
+    _audit(by, action, review, before, {"sent_on": day, "status": review.status})
+    return review
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress on one section E outcome (a `PlanOutcome` pk), on the school's scale."""
+
+    outcome: int
+    progress: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change to one section of the plan the review recommends."""
+
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What happened at the meeting. `attended` names invitees (pks)."""
+
+    held_on: dt.date
+    progress: Sequence[Progress]
+    recommendation: str
+    agreed: str
+    attended: Sequence[int] = ()
+    pupil_view: str = ""
+    parent_view: str = ""
+    others_views: str = ""
+    amendments: Sequence[Amendment] = ()
+    preparing_for_adulthood: str = ""
+
+
+def _check_progress(
+    errors: _Errors, outcomes: Sequence[PlanOutcome], given: Sequence[Progress]
+) -> None:
+    scale = progress_scale()
+    by_outcome = {p.outcome: p for p in given}
+    if set(by_outcome) - {o.pk for o in outcomes}:
+        errors.add("progress", "Record progress on the outcomes of this plan only.")
+    for outcome in outcomes:
+        field = f"progress_{outcome.pk}"
+        found = by_outcome.get(outcome.pk)
+        if found is None or found.progress not in scale:
+            errors.add(field, f"Outcome {outcome.position}: choose the progress made.")
+        evidence = found.evidence if found else ""
+        _check_text(
+            errors, f"evidence_{outcome.pk}", evidence, f"The evidence for outcome "
+            f"{outcome.position}", limit="evidence",
+            required=f"Outcome {outcome.position}: give the evidence of progress (a score, "
+            "an observation, work).",
+        )  # fmt: skip
+
+
+def _check_amendments(errors: _Errors, record: MeetingRecord) -> None:
+    if len(record.amendments) > MAX_AMENDMENTS:
+        errors.add("amendments", f"Recommend at most {MAX_AMENDMENTS} amendments.")
+    for n, amendment in enumerate(record.amendments, start=1):
+        if amendment.section not in SECTIONS:
+            errors.add("amendments", f"Amendment {n}: choose the section it changes (A to K).")
+        _check_text(errors, "amendments", amendment.text, f"Amendment {n}", limit="amendment",
+                    required=f"Amendment {n}: say what should change.")  # fmt: skip
+    if record.recommendation == Decision.AMEND and not record.amendments:
+        errors.add(
+            "amendments",
+            "The school recommends amending the plan: say which sections should change, and how.",
+        )
+
+
+def _check_record(
+    errors: _Errors, review: AnnualReview, record: MeetingRecord, today: dt.date
+) -> None:
+    plan = review.plan
+    if record.held_on < plan.issued_on:
+        errors.add(
+            "held_on",
+            f"A review dated before the plan: {_day(record.held_on)} is before the plan was "
+            f"issued on {_day(plan.issued_on)}.",
+        )
+    _not_future(errors, "held_on", record.held_on, today, "the meeting")
+    _check_progress(errors, outcomes_of(plan), record.progress)
+    _check_amendments(errors, record)
+    if record.recommendation not in Decision.values:
+        errors.add("recommendation", "Choose what the school recommends: keep, amend or cease.")
+    adulthood = "Say how the plan prepares for adulthood (from Year 9)."
+    _check_text(errors, "preparing_for_adulthood", record.preparing_for_adulthood,
+                "Preparing for adulthood",
+                required=adulthood if takes_adulthood(plan.pupil) else "")  # fmt: skip
+    _check_text(errors, "agreed", record.agreed, "What was agreed",
+                required="Say what was agreed at the meeting.")  # fmt: skip
+    for field, what in (
+        ("pupil_view", "The pupil's view"),
+        ("parent_view", "The parents' view"),
+        ("others_views", "The views of others"),
+    ):
+        _check_text(errors, field, getattr(record, field), what)
+    invitees = set(review.invitees.values_list("pk", flat=True))
+    if set(record.attended) - invitees:
+        errors.add("attended", "Tick only the people on this review's list.")
+
+
+RECORD = ["held_on", "pupil_view", "parent_view", "others_views", "preparing_for_adulthood",
+          "recommendation", "agreed"]  # fmt: skip
+TEXTS = ["pupil_view", "parent_view", "others_views", "preparing_for_adulthood", "agreed"]
+LA_DECISION = ["la_decision", "la_decided_on", "amendment_proposed_on", "amended_plan_on"]
+
+
+def _record_snapshot(review: AnnualReview) -> dict[str, Any]:
+    return {
+        **_values(review, RECORD),
+        "progress": {str(p.outcome_id): p.progress for p in review.progress.all()},
+        "amendments": [f"{a.section}: {a.text}" for a in review.amendments.all()],
+    }
+
+
+def _write_record(review: AnnualReview, record: MeetingRecord, by) -> None:
+    review.held_on = record.held_on
+    review.recommendation = record.recommendation
+    for field in TEXTS:
+        setattr(review, field, getattr(record, field).strip())
+    review.recorded_by = by
+    review.status = Status.HELD
+    scale = progress_scale()
+    review.progress.all().delete()
+    OutcomeProgress.objects.bulk_create(
+        OutcomeProgress(review=review, outcome_id=p.outcome, progress=p.progress,
+                        progress_label=scale[p.progress], evidence=p.evidence.strip())
+        for p in record.progress
+    )  # fmt: skip
+    review.amendments.all().delete()
+    RecommendedAmendment.objects.bulk_create(
+        RecommendedAmendment(review=review, section=a.section, text=a.text.strip())
+        for a in record.amendments
+    )
+    review.invitees.update(attended=False)
+    review.invitees.filter(pk__in=record.attended).update(attended=True)
+
+
+def record_meeting(
+    review: AnnualReview,
+    *,
+    by,
+    record: MeetingRecord,
+    expected_version: int,
+    today: dt.date | None = None,
+) -> AnnualReview:
+    """The meeting record, or a correction of it until the report goes to the LA. The plan's
+    next review is then due 12 months from the day it was held."""
+    today = today or access.today()
+    errors = _Errors()
+    _check_record(errors, review, record, today)
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(
+            review, Status.PLANNED, Status.HELD, "have its record changed", expected_version
+        )
+        before = _record_snapshot(review) if review.held_on else {"status": review.status}
+        _write_record(review, record, by)
+        _saved(review, [*RECORD, "recorded_by", "status"])
+        plan = EHCPlan.objects.select_for_update(of=("self",)).get(pk=review.plan_id)
+        plan.last_reviewed_on = record.held_on
+        plan.save(update_fields=["last_reviewed_on"])
+        _audit(by, "ehcp.review_recorded", review, before, _record_snapshot(review))
+    return review
+
+
+def send_report(
+    review: AnnualReview, *, by, sent_on: dt.date, today: dt.date | None = None
+) -> AnnualReview:
+    """The school's report of the meeting went to the LA and everyone invited on `sent_on`."""
+    today = today or access.today()
+    errors = _Errors()
+    _not_future(errors, "sent_on", sent_on, today, "the report")
+    held = review.held_on
+    if held and sent_on < held:
+        errors.add(
+            "sent_on",
+            f"{_day(sent_on)} is before the meeting, held on {_day(held)}: the report follows it.",
+        )
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(review, Status.HELD, Status.HELD, "send its report")
+        return _sent(review, by, "report_sent_on", sent_on, Status.REPORTED, "ehcp.report_sent")
+
+
+@dataclass(frozen=True)
+class LADecision:
+    """The LA's decision after the review, and, when it amends, the amendment dates."""
+
+    decision: str
+    decided_on: dt.date
+    amendment_proposed_on: dt.date | None = None
+    amended_plan_on: dt.date | None = None
+
+
+def _check_decision(
+    errors: _Errors, review: AnnualReview, decided: LADecision, today: dt.date
+) -> None:
+    if decided.decision not in Decision.values:
+        errors.add("la_decision", "Choose what the LA decided: keep, amend or cease the plan.")
+    held = review.held_on or review.meeting_on
+    days: list[tuple[str, dt.date | None, str]] = [
+        ("la_decided_on", decided.decided_on, "the LA's decision")
+    ]
+    days += [("amendment_proposed_on", decided.amendment_proposed_on, "the proposal")]
+    days += [("amended_plan_on", decided.amended_plan_on, "the amended plan")]
+    for field, day, what in days:
+        if day is None:
+            continue
+        _not_future(errors, field, day, today, what)
+        if day < held:
+            errors.add(field, f"{_day(day)} is before the meeting, held on {_day(held)}.")
+    proposed = decided.amendment_proposed_on
+    if (proposed or decided.amended_plan_on) and decided.decision != Decision.AMEND:
+        errors.add(
+            "amendment_proposed_on",
+            "Amendment dates go with a decision to amend the plan: clear them, or choose "
+            "“Amend the plan”.",
+        )
+    if decided.amended_plan_on and not proposed:
+        errors.add("amendment_proposed_on", "Give the date the amendments were proposed first.")
+    if decided.amended_plan_on and proposed and decided.amended_plan_on < proposed:
+        errors.add(
+            "amended_plan_on",
+            f"{_day(decided.amended_plan_on)} is before the amendments were proposed "
+            f"({_day(proposed)}).",
+        )
+
+
+def record_la_decision(
+    review: AnnualReview,
+    *,
+    by,
+    decided: LADecision,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> AnnualReview:
+    """The LA's decision (keep, amend or cease) once the report has gone: the review is done.
+    The amendment dates can be added later, as they come."""
+    today = today or access.today()
+    errors = _Errors()
+    _check_decision(errors, review, decided, today)
+    errors.raise_any()
+    with transaction.atomic():
+        review = _locked(
+            review, Status.REPORTED, Status.DONE, "record the LA's decision", expected_version
+        )
+        before = _values(review, LA_DECISION)
+        review.la_decision = decided.decision
+        review.la_decided_on = decided.decided_on
+        review.amendment_proposed_on = decided.amendment_proposed_on
+        review.amended_plan_on = decided.amended_plan_on
+        review.status = Status.DONE
+        _saved(review, [*LA_DECISION, "status"])
+        _audit(by, "ehcp.la_decision_recorded", review, before, _values(review, LA_DECISION))
+    return review

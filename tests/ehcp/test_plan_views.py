@@ -1,0 +1,448 @@
+"""The EHC plan pages as people use them: who sees what (parents and teachers never see the
+funding), what each form records and refuses, and what is written to the audit log."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from senco import access
+from senco.audit.models import AuditEntry
+from senco.ehcp.models import EHCPlan, NeedsAssessmentRequest
+from senco.ehcp.services import plans
+from senco.schools.calendar import academic_year_start
+from tests import targets
+from tests.ehcp import helpers
+from tests.ehcp.test_plans import (
+    SECTIONS,
+    item,
+    library_entry,
+    outcome,
+    pupil_without_plan,
+    record,
+)
+from tests.queries import queries_for
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, pupil, plan=None, **kwargs) -> str:
+    kwargs["public_id"] = pupil.public_id
+    if plan is not None:
+        kwargs["plan_id"] = plan.public_id
+    return reverse(f"pupils:ehcp:{name}", kwargs=kwargs)
+
+
+def logged(action: str, pupil) -> int:
+    return AuditEntry.objects.filter(action=action, pupil_id=pupil.pk).count()
+
+
+def rows(prefix: str, given: list[dict], initial: int = 0) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(given)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "20",
+    }
+    for n, row in enumerate(given):
+        data |= {f"{prefix}-{n}-{name}": value for name, value in row.items()}
+    return data
+
+
+OUTCOME_ROWS = [
+    {"text": "Reads a short text on her own", "area": "CL", "by_when": "July", "steps": ""},
+    {"text": "Asks an adult for help when stuck", "area": "SEMH", "by_when": "", "steps": ""},
+]
+PROVISION_ROWS = [
+    {"what": "Structured reading, 1:1", "who": "Teaching assistant", "sessions": "5",
+     "per": "week", "minutes": "20", "group_size": "1:1", "outcome": "1"},
+    {"what": "Speech and language programme", "who": "Therapist", "sessions": "1",
+     "per": "week", "minutes": "30", "group_size": "", "outcome": "2"},
+]  # fmt: skip
+
+
+def plan_form(outcomes=OUTCOME_ROWS, provision=PROVISION_ROWS, **fields) -> dict:
+    data = {
+        "local_authority": "Northshire",
+        "caseworker": "R. Ahmed",
+        "caseworker_email": "",
+        "la_reference": "EHC1",
+        "issued_on": helpers.days_ago(40).isoformat(),
+        "top_up_per_year": "7800",
+        "top_up_band": "Band 3",
+        **{f"section_{code}": text for code, text in SECTIONS.items()},
+    }
+    return data | rows("outcomes", outcomes) | rows("provision", provision) | fields
+
+
+# The plan page.
+
+
+def test_the_senco_sees_the_plan_its_funding_and_every_version_and_the_read_is_logged(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    response = client_for("senco").get(url("plan", pupil))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in ("Northshire", "EHC12345", "Top-up funding a year", "£7,800.00", "Band 3",
+                 "Section K: Advice and information", "Outcome 2: reads a short text",
+                 "Next annual review", "Version 1"):  # fmt: skip
+        assert text in page, text
+    due = plan.issued_on.replace(year=plan.issued_on.year + 1)
+    assert f"{due:%-d %B %Y}" in page
+    assert logged("ehcp.plan_viewed", pupil) == 1
+    assert url("plan_delivery", pupil, plan) in page
+    assert url("plan_amend", pupil, plan) in page
+
+
+@pytest.mark.parametrize(("who", "target"), [("parent", "child"), ("teacher", "taught")])
+def test_parents_and_teachers_see_the_plan_but_never_its_funding(client_for, who, target):
+    pupil = targets.parents_child() if target == "child" else targets.taught_pupil()
+    plan = helpers.ehc_plan_for(pupil)
+    response = client_for(who).get(url("plan", pupil))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert plan.local_authority in page and "Section F" in page
+    assert "Top-up" not in page and "£" not in page and (plan.top_up_band or "Band") not in page
+    assert url("plan_delivery", pupil, plan) not in page
+    assert url("plan_amend", pupil, plan) not in page
+
+
+def test_a_teacher_who_does_not_teach_the_pupil_gets_not_found(client_for):
+    assert client_for("other_teacher").get(url("plan", targets.taught_pupil())).status_code == 404
+
+
+def test_a_pupil_without_a_plan_shows_so_with_the_earlier_plans_and_a_link_to_record_one(
+    client_for,
+):
+    pupil = targets.taught_pupil()
+    helpers.ehc_plan_for(pupil)
+    pupil = pupil_without_plan(pupil)
+    page = client_for("senco").get(url("plan", pupil)).content.decode()
+    assert "has no current EHC plan" in page and "Earlier plans" in page
+    assert url("plan_record", pupil) in page
+    assert (
+        url("plan_record", pupil) not in client_for("head").get(url("plan", pupil)).content.decode()
+    )
+
+
+def test_an_under_five_gets_review_prompts_not_alarms(client_for):
+    pupil = pupil_without_plan()
+    born = helpers.days_ago(3 * 365)
+    type(pupil).objects.filter(pk=pupil.pk).update(date_of_birth=born)
+    pupil.date_of_birth = born
+    record(pupil)
+    page = client_for("senco").get(url("plan", pupil)).content.decode()
+    assert page.count("Prompt: consider a review by") == 2
+
+
+def test_the_phase_transfer_deadline_shows_when_the_year_is_set(client_for):
+    pupil = pupil_without_plan()
+    year = academic_year_start(access.today()) + 2
+    plan = record(pupil)
+    EHCPlan.objects.filter(pk=plan.pk).update(phase_transfer_year=year)
+    page = client_for("senco").get(url("plan", pupil)).content.decode()
+    assert f"15 February {year}" in page
+
+
+def test_the_plan_page_costs_the_same_queries_with_two_rows_or_twelve(client_for):
+    counts = []
+    client = client_for("senco")
+    client.get(url("plan", targets.taught_pupil()))  # the session and caches, once
+    for n in (2, 12):
+        pupil = pupil_without_plan()
+        entry = library_entry()
+        record(
+            pupil,
+            outcomes=[outcome(i) for i in range(1, n + 1)],
+            provision=[item(i, outcome=i, library=entry.pk) for i in range(1, n + 1)],
+        )
+        counts.append(queries_for(client, url("plan", pupil)))
+    assert counts[0] == counts[1]
+
+
+# Recording.
+
+
+def test_the_senco_records_a_plan_and_it_is_logged(client_for):
+    pupil = pupil_without_plan()
+    entry = library_entry()
+    data = plan_form()
+    data["provision-0-library"] = str(entry.pk)
+    response = client_for("senco").post(url("plan_record", pupil), data)
+    assert response.status_code == 302 and response["Location"] == url("plan", pupil)
+    plan = pupil.ehc_plans.current().get()
+    found = plans.content(plans.current_version(plan))
+    assert [o.text for o in found.outcomes] == [r["text"] for r in OUTCOME_ROWS]
+    assert found.provision[0].provision == entry and found.provision[1].outcome == found.outcomes[1]
+    assert logged("ehcp.plan_recorded", pupil) == 1
+
+
+def test_the_record_form_says_to_put_the_pupil_on_e_on_the_register(client_for):
+    pupil = pupil_without_plan()
+    type(pupil).objects.filter(pk=pupil.pk).update(sen_provision="K")
+    page = client_for("senco").get(url("plan_record", pupil)).content.decode()
+    assert "Record the pupil as E on the register" in page
+    assert reverse("pupils:register_change", kwargs={"public_id": pupil.public_id}) in page
+
+
+def test_a_plan_recorded_from_a_request_closes_it(client_for):
+    pupil = pupil_without_plan()
+    request = helpers.request_for(pupil)
+    address = url("plan_record", pupil) + f"?request={request.public_id}"
+    assert "Northshire" in client_for("senco").get(address).content.decode()
+    assert client_for("senco").post(address, plan_form()).status_code == 302
+    request.refresh_from_db()
+    assert request.status == NeedsAssessmentRequest.Status.ISSUED and request.plan is not None
+
+
+def test_a_request_of_another_pupil_is_not_found(client_for):
+    pupil = pupil_without_plan()
+    other = helpers.request_for(targets.parents_child())
+    address = url("plan_record", pupil) + f"?request={other.public_id}"
+    assert client_for("senco").get(address).status_code == 404
+
+
+def test_a_pupil_with_a_current_plan_is_sent_to_it(client_for):
+    pupil = targets.taught_pupil()
+    helpers.ehc_plan_for(pupil)
+    response = client_for("senco").get(url("plan_record", pupil), follow=True)
+    assert response.redirect_chain[-1][0] == url("plan", pupil)
+    assert "has a current EHC plan already" in response.content.decode()
+
+
+BAD_FORMS = {
+    "an F item without minutes": (
+        {"provision-1-minutes": ""},
+        "Section F, row 2: Minutes a session: Give how often (sessions) and for how long",
+    ),
+    "an F item without sessions or minutes": (
+        {"provision-0-sessions": "", "provision-0-minutes": "0"},
+        "Section F, row 1: Sessions: Give how often (sessions)",
+    ),
+    "an outcome without its area": (
+        {"outcomes-1-area": ""},
+        "Section E, row 2: Area of need: Choose the area of need",
+    ),
+    "an F item serving an empty outcome row": (
+        {"outcomes-1-text": "", "outcomes-1-by_when": ""},
+        "Section F, row 2: The outcome it serves: Outcome 2 of section E is empty",
+    ),
+    "a section too long": (
+        {"section_B": "x" * 5001},
+        "Section B: Special educational needs must be 5000 characters or fewer (it has 5001)",
+    ),
+    "a null character": ({"section_A": "Views\x00"}, "Null characters are not allowed"),
+    "an issue date in the future": (
+        {"issued_on": (access.today() + dt.timedelta(days=2)).isoformat()},
+        "is in the future",
+    ),
+    "no local authority": ({"local_authority": ""}, "Give the local authority"),
+    "a top-up far too large": ({"top_up_per_year": "250000"}, "Top-up funding a year (£)"),
+    "a transfer year that does not fit": (
+        {"phase_transfer_year": str(academic_year_start(access.today()) + 3)},
+        "The phase transfer year does not fit: in ",
+    ),
+    "a library entry of another school": (
+        {"provision-0-library": "OTHER"},
+        "Choose provision in use in this school",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FORMS, ids=list(BAD_FORMS))
+def test_a_bad_plan_form_says_what_is_wrong_where_and_records_nothing(client_for, case):
+    pupil = pupil_without_plan()
+    changes, message = BAD_FORMS[case]
+    if changes.get("provision-0-library") == "OTHER":
+        changes = {"provision-0-library": str(library_entry(targets.other_school()).pk)}
+    response = client_for("senco").post(url("plan_record", pupil), plan_form(**changes))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert message in page.replace("&#x27;", "'").replace("&amp;", "&"), message
+    assert not pupil.ehc_plans.current().exists()
+    assert logged("ehcp.plan_recorded", pupil) == 0
+
+
+def test_hostile_text_is_kept_as_text_and_shown_escaped(client_for):
+    pupil = pupil_without_plan()
+    hostile = "<script>alert('x')</script>"
+    data = plan_form(section_A=hostile, local_authority="<b>Northshire</b>")
+    assert client_for("senco").post(url("plan_record", pupil), data).status_code == 302
+    page = client_for("senco").get(url("plan", pupil)).content.decode()
+    assert hostile not in page and "&lt;script&gt;" in page and "&lt;b&gt;Northshire" in page
+
+
+# Amending.
+
+
+def amend_form(plan, **fields) -> dict:
+    found = plans.content(plans.current_version(plan))
+    outcome_rows = [
+        {"id": o.pk, "text": o.text, "area": o.area, "by_when": o.by_when, "steps": o.steps}
+        for o in found.outcomes
+    ]
+    provision_rows = [
+        {"what": p.what, "who": p.who, "sessions": str(p.sessions), "per": p.per,
+         "minutes": str(p.minutes), "group_size": p.group_size, "outcome": "1"}
+        for p in found.provision
+    ]  # fmt: skip
+    data = {
+        "kind": "amended",
+        "dated": helpers.days_ago(3).isoformat(),
+        "why": "Annual review: outcome 1 achieved.",
+        "based_on": str(found.version.number),
+        **{f"section_{c}": t for c, t in found.version.sections.items()},
+    }
+    return (
+        data
+        | rows("outcomes", outcome_rows, len(outcome_rows))
+        | rows("provision", provision_rows, len(provision_rows))
+        | fields
+    )
+
+
+def test_an_amendment_prefills_every_section_and_makes_a_new_version(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    client = client_for("senco")
+    page = client.get(url("plan_amend", pupil, plan)).content.decode()
+    assert "Outcome 1: reads a short text" in page and "Section K as the LA wrote it." in page
+    data = amend_form(plan, **{"outcomes-0-text": "Reads a chapter book on her own"})
+    assert client.post(url("plan_amend", pupil, plan), data).status_code == 302
+    versions = list(plans.versions_of(plan))
+    assert [v.number for v in versions] == [1, 2]
+    now = plans.content(versions[1])
+    assert now.outcomes[0].text == "Reads a chapter book on her own"
+    assert now.outcomes[0].carried_from == plans.content(versions[0]).outcomes[0]
+    assert logged("ehcp.plan_amended", pupil) == 1
+    first = client.get(url("plan_version", pupil, plan, number=1))
+    assert first.status_code == 200 and "Outcome 1: reads a short text" in first.content.decode()
+    assert "A kept version: it cannot be changed" in first.content.decode()
+    assert logged("ehcp.version_viewed", pupil) == 1
+
+
+def test_an_amendment_dated_before_the_current_version_is_refused(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    data = amend_form(plan, dated=(plan.issued_on - dt.timedelta(days=1)).isoformat())
+    response = client_for("senco").post(url("plan_amend", pupil, plan), data)
+    assert response.status_code == 200
+    assert "is before the plan was issued" in response.content.decode()
+    assert plans.versions_of(plan).count() == 1
+
+
+def test_an_amendment_without_why_is_refused(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    response = client_for("senco").post(url("plan_amend", pupil, plan), amend_form(plan, why=""))
+    assert "Say what changed and why" in response.content.decode()
+    assert plans.versions_of(plan).count() == 1
+
+
+def test_a_ceased_plan_is_not_amended(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    plans.cease_plan(plan, by=helpers.senco(pupil), on=access.today(), why="Left.")
+    response = client_for("senco").post(url("plan_amend", pupil, plan), amend_form(plan))
+    assert response.status_code == 302 and plans.versions_of(plan).count() == 1
+
+
+# Details and the end.
+
+
+def test_the_details_change(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    data = {"local_authority": "Southborough", "caseworker": "S. Okafor", "top_up_per_year": "9000"}
+    response = client_for("senco").post(url("plan_details", pupil, plan), data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.local_authority == "Southborough" and plan.top_up_per_year == 9000
+    assert logged("ehcp.plan_changed", pupil) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phase_transfer_year", "OFFSET3", "which is not a transfer point; the transfer years"),
+        ("top_up_per_year", "250000", "Ensure this value is less than or equal to 200000"),
+        ("top_up_per_year", "-1", "Ensure this value is greater than or equal to 0"),
+        ("local_authority", "", "Give the local authority that issued the plan"),
+    ],
+)
+def test_bad_details_are_refused_with_the_reason(client_for, field, value, message):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    if value == "OFFSET3":
+        value = str(academic_year_start(access.today()) + 3)
+    data = {"local_authority": "Northshire", field: value}
+    response = client_for("senco").post(url("plan_details", pupil, plan), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.phase_transfer_year is None and plan.top_up_per_year == 7800
+    assert logged("ehcp.plan_changed", pupil) == 0
+
+
+def test_a_plan_ceases_from_the_plan_page(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    client = client_for("senco")
+    assert client.get(url("plan_cease", pupil, plan)).status_code == 405
+    data = {"ceased_on": access.today().isoformat(), "why": "The LA ceased the plan."}
+    assert client.post(url("plan_cease", pupil, plan), data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.ceased_on == access.today() and logged("ehcp.plan_ceased", pupil) == 1
+    again = client.post(url("plan_cease", pupil, plan), data, follow=True)
+    assert "ceased on" in again.content.decode()
+
+
+def test_a_plan_cannot_cease_in_the_future(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    data = {"ceased_on": (access.today() + dt.timedelta(days=9)).isoformat(), "why": "Later."}
+    response = client_for("senco").post(url("plan_cease", pupil, plan), data)
+    assert response.status_code == 200 and "is in the future" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.is_current
+
+
+# Another pupil's plan, and delivery.
+
+
+@pytest.mark.parametrize("name", ["plan_version", "plan_amend", "plan_details", "plan_delivery"])
+def test_another_pupils_plan_under_a_visible_pupils_address_is_not_found(client_for, name):
+    other = helpers.ehc_plan_for(targets.parents_child())
+    pupil = targets.taught_pupil()
+    kwargs = {"number": 1} if name == "plan_version" else {}
+    assert client_for("senco").get(url(name, pupil, other, **kwargs)).status_code == 404
+
+
+def test_section_f_delivered_counts_each_item_and_says_when_one_cannot_be_counted(client_for):
+    pupil = pupil_without_plan()
+    entry = library_entry()
+    plan = record(pupil, provision=[item(library=entry.pk), item(2, outcome=2)])
+    response = client_for("senco").get(url("plan_delivery", pupil, plan))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Section F delivered?" in page and entry.name in page
+    assert "Not linked to provision: delivery cannot be counted." in page
+    assert url("plan_amend", pupil, plan) in page
+    assert re.search(r"1 of 2 items? short", page) or "No item is short" in page
+    assert logged("ehcp.delivery_viewed", pupil) == 1
+
+
+def test_an_unknown_period_is_refused_with_the_choices(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    response = client_for("senco").get(url("plan_delivery", pupil, plan), {"period": "winter"})
+    assert response.status_code == 400 and "autumn, spring or summer" in response.content.decode()
+
+
+@pytest.mark.parametrize(("who", "target"), [("teacher", "taught"), ("parent", "child")])
+def test_teachers_and_parents_do_not_see_delivery(client_for, who, target):
+    pupil = targets.parents_child() if target == "child" else targets.taught_pupil()
+    plan = helpers.ehc_plan_for(pupil)
+    assert client_for(who).get(url("plan_delivery", pupil, plan)).status_code == 403
