@@ -143,6 +143,20 @@ def measure(client: Client, url: str) -> dict:
     }
 
 
+def addresses(wanted: list[tuple[str, str, str, dict, str]]) -> list[tuple[str, str, str]]:
+    """(who, label, address) of each page wanted as (who, label, url name, kwargs, query);
+    a page that does not exist yet is left out with a word on stderr."""
+    pages = []
+    for who, page, name, kwargs, query in wanted:
+        try:
+            url = reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
+            continue
+        pages.append((who, page, url + query))
+    return pages
+
+
 def plan_pages(school: School) -> list[tuple[str, str, str]]:
     """The plan of the pupil with the most cycles in the school, and the reviews due for the
     SENCO and a teacher (issue 7); left out, with a word on stderr, until the pages exist."""
@@ -154,20 +168,14 @@ def plan_pages(school: School) -> list[tuple[str, str, str]]:
         .first()
     )
     assert longest is not None, "no plans in the measured school"
-    wanted = [
-        ("senco", "/pupils/<id>/plan/", "pupils:plans:detail", longest.pupil.public_id),
-        ("senco", "/plans/reviews/", "plans:reviews_due", None),
-        ("teacher", "teacher /plans/reviews/", "plans:reviews_due", None),
-    ]
-    pages = []
-    for who, page, name, public_id in wanted:
-        try:
-            url = reverse(name, kwargs={"public_id": public_id} if public_id else None)
-        except NoReverseMatch:
-            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
-            continue
-        pages.append((who, page, url))
-    return pages
+    pupil = {"public_id": longest.pupil.public_id}
+    return addresses(
+        [
+            ("senco", "/pupils/<id>/plan/", "pupils:plans:detail", pupil, ""),
+            ("senco", "/plans/reviews/", "plans:reviews_due", {}, ""),
+            ("teacher", "teacher /plans/reviews/", "plans:reviews_due", {}, ""),
+        ]
+    )
 
 
 def provision_pages(school: School) -> list[tuple[str, str, str]]:
@@ -195,15 +203,7 @@ def provision_pages(school: School) -> list[tuple[str, str, str]]:
         ("ta", "ta /provision/groups/", "provision:groups", {}, ""),
         ("senco", "/provision/works/", "provision:works", {}, f"?year={year}"),
     ]  # fmt: skip
-    pages = []
-    for who, page, name, kwargs, query in wanted:
-        try:
-            url = reverse(name, kwargs=kwargs or None)
-        except NoReverseMatch:
-            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
-            continue
-        pages.append((who, page, url + query))
-    return pages
+    return addresses(wanted)
 
 
 def ehcp_pages(school: School) -> list[tuple[str, str, str]]:
@@ -226,15 +226,7 @@ def ehcp_pages(school: School) -> list[tuple[str, str, str]]:
         ("senco", "/pupils/<id>/ehcp/<id>/delivery/", "pupils:ehcp:plan_delivery",
          pupil | {"plan_id": plan.public_id}, ""),
     ]  # fmt: skip
-    pages = []
-    for who, page, name, kwargs, query in wanted:
-        try:
-            url = reverse(name, kwargs=kwargs or None)
-        except NoReverseMatch:
-            print(f"bench: no page {name} yet: {page} left out", file=sys.stderr)
-            continue
-        pages.append((who, page, url + query))
-    return pages
+    return addresses(wanted)
 
 
 def chosen(pages: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:

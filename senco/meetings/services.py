@@ -33,6 +33,7 @@ from senco.schools.calendar import (
     past_compulsory_school_age_if_born_by,
 )
 from senco.schools.models import School, Term
+from senco.validation import Errors
 
 EXPECTED_A_YEAR = 3
 UPCOMING_DAYS = 28
@@ -59,16 +60,7 @@ def _when(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y at %H:%M}"
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _check_length(errors: _Errors, field: str, value: str, what: str) -> None:
+def _check_length(errors: Errors, field: str, value: str, what: str) -> None:
     limit = LIMITS[field]
     if len(value) > limit:
         errors.add(
@@ -76,7 +68,7 @@ def _check_length(errors: _Errors, field: str, value: str, what: str) -> None:
         )
 
 
-def _check_required(errors: _Errors, field: str, value: str, message: str) -> None:
+def _check_required(errors: Errors, field: str, value: str, message: str) -> None:
     if not value.strip():
         errors.add(field, message)
 
@@ -222,7 +214,7 @@ class Arrangements:
     invited_staff: str = ""
 
 
-def _check_arrangements(errors: _Errors, pupil: Pupil, by, plan: Arrangements) -> None:
+def _check_arrangements(errors: Errors, pupil: Pupil, by, plan: Arrangements) -> None:
     if plan.kind not in Meeting.Kind.values:
         errors.add("kind", "Choose what kind of meeting it is.")
     if plan.where not in Meeting.Where.values:
@@ -264,7 +256,7 @@ def _audit_arrangements(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _refuse_past(errors: _Errors, starts_at: dt.datetime, now: dt.datetime) -> None:
+def _refuse_past(errors: Errors, starts_at: dt.datetime, now: dt.datetime) -> None:
     if starts_at <= now:
         errors.add(
             "starts_at",
@@ -275,7 +267,7 @@ def _refuse_past(errors: _Errors, starts_at: dt.datetime, now: dt.datetime) -> N
 
 def schedule_meeting(pupil: Pupil, *, by, arrangements: Arrangements) -> Meeting:
     """A meeting with the pupil's parents, for a time still to come."""
-    errors = _Errors()
+    errors = Errors()
     _check_arrangements(errors, pupil, by, arrangements)
     _refuse_past(errors, arrangements.starts_at, timezone.now())
     errors.raise_any()
@@ -312,7 +304,7 @@ def _refuse_unless_scheduled(meeting: Meeting, doing: str) -> None:
 
 def reschedule_meeting(meeting: Meeting, *, by, arrangements: Arrangements) -> Meeting:
     """Change the time, place or invitations of a meeting not yet held."""
-    errors = _Errors()
+    errors = Errors()
     _check_arrangements(errors, meeting.pupil, by, arrangements)
     _refuse_past(errors, arrangements.starts_at, timezone.now())
     errors.raise_any()
@@ -348,7 +340,7 @@ class Record:
     parent_views: str = ""
 
 
-def _check_record(errors: _Errors, record: Record) -> None:
+def _check_record(errors: Errors, record: Record) -> None:
     _check_required(errors, "attended", record.attended, "Say who came to the meeting.")
     _check_required(
         errors, "discussed", record.discussed, "Say what was said: a few lines is enough."
@@ -359,7 +351,7 @@ def _check_record(errors: _Errors, record: Record) -> None:
     _check_length(errors, "parent_views", record.parent_views, "The parents' views")
 
 
-def _refuse_future(errors: _Errors, held_at: dt.datetime, now: dt.datetime) -> None:
+def _refuse_future(errors: Errors, held_at: dt.datetime, now: dt.datetime) -> None:
     if held_at > now:
         errors.add(
             "held_at",
@@ -400,7 +392,7 @@ def _save_version(meeting: Meeting, by) -> None:
 
 def record_held_meeting(pupil: Pupil, *, by, arrangements: Arrangements, record: Record) -> Meeting:
     """A meeting already held that was never scheduled here: recorded in one step."""
-    errors = _Errors()
+    errors = Errors()
     _check_arrangements(errors, pupil, by, arrangements)
     _refuse_future(errors, arrangements.starts_at, timezone.now())
     _check_record(errors, record)
@@ -423,7 +415,7 @@ def record_meeting(
     """What happened at a scheduled meeting, or a change to the record of a held one. Every
     state of the record is kept (`MeetingVersion`); a record changed by someone else since the
     form was opened is refused, so nothing is lost silently."""
-    errors = _Errors()
+    errors = Errors()
     _refuse_future(errors, held_at, timezone.now())
     _check_record(errors, record)
     errors.raise_any()
@@ -464,7 +456,7 @@ def _changed_since(meeting: Meeting) -> str:
 
 
 def cancel_meeting(meeting: Meeting, *, by, reason: str) -> Meeting:
-    errors = _Errors()
+    errors = Errors()
     _check_required(errors, "reason", reason, "Give the reason the meeting is cancelled.")
     _check_length(errors, "reason", reason, "The reason")
     errors.raise_any()
@@ -599,7 +591,7 @@ class Contacted:
     follow_up_by: dt.date | None = None
 
 
-def _check_contacted(errors: _Errors, pupil: Pupil, by, entry: Contacted) -> None:
+def _check_contacted(errors: Errors, pupil: Pupil, by, entry: Contacted) -> None:
     if entry.contact is None and not entry.who.strip():
         errors.add("who", "Say who it was with: choose a contact, or write who (and their role).")
     if entry.contact is not None and not invitable_or_visible(by, pupil, entry.contact):
@@ -633,7 +625,7 @@ def add_contact(
 ) -> ContactLogEntry:
     """A new entry in the pupil's contact log; with `corrects`, a correction of an earlier one
     (which stays as it was written)."""
-    errors = _Errors()
+    errors = Errors()
     _check_contacted(errors, pupil, by, entry)
     if corrects is not None and corrects.pupil_id != pupil.pk:
         errors.add(NON_FIELD_ERRORS, "Correct an entry of this pupil's log.")

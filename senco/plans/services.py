@@ -8,7 +8,7 @@ a view can show them again and nothing is lost.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from senco.plans.models import (
 from senco.provision.models import Provision as LibraryEntry
 from senco.pupils import census
 from senco.pupils.models import Pupil, Report
+from senco.validation import Errors
 
 DEFAULT_PROGRESS_SCALE = (
     ("not_started", "Not started"),
@@ -94,18 +95,6 @@ class EditConflict(ValidationError):
         self.version = version
 
 
-@dataclass
-class _Errors:
-    found: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.found.setdefault(name, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise ValidationError(self.found)
-
-
 # Reading.
 
 
@@ -161,7 +150,7 @@ def current_cycle(plan: Plan) -> Cycle | None:
 # Checks shared by starting and revising.
 
 
-def _check_outcomes(errors: _Errors, outcomes: Sequence[OutcomeText]) -> None:
+def _check_outcomes(errors: Errors, outcomes: Sequence[OutcomeText]) -> None:
     if not outcomes:
         errors.add("outcomes", "Give at least one outcome: what the pupil should achieve.")
     for n, outcome in enumerate(outcomes, start=1):
@@ -179,7 +168,7 @@ def _check_outcomes(errors: _Errors, outcomes: Sequence[OutcomeText]) -> None:
             _check_text(errors, "outcomes", getattr(outcome, name), limit, f"outcome {n}'s {name}")
 
 
-def _check_provision(errors: _Errors, pupil: Pupil, provision: Sequence[Provision]) -> None:
+def _check_provision(errors: Errors, pupil: Pupil, provision: Sequence[Provision]) -> None:
     for n, item in enumerate(provision, start=1):
         if not (item.what.strip() and item.who.strip() and item.how_often.strip()):
             errors.add("provision", f"Provision {n}: say what is done, by whom and how often.")
@@ -190,7 +179,7 @@ def _check_provision(errors: _Errors, pupil: Pupil, provision: Sequence[Provisio
         errors.add("provision", "Choose provision from this school's library.")
 
 
-def _check_text(errors: _Errors, name: str, value: str, limit: int, what: str) -> None:
+def _check_text(errors: Errors, name: str, value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         errors.add(name, f"Keep {what} to {limit} characters (it has {len(value)}).")
     if "\x00" in value:
@@ -198,7 +187,7 @@ def _check_text(errors: _Errors, name: str, value: str, limit: int, what: str) -
         errors.add(name, f"Remove the null character from {what}.")
 
 
-def _check_evidence(errors: _Errors, pupil: Pupil, evidence: Evidence) -> None:
+def _check_evidence(errors: Errors, pupil: Pupil, evidence: Evidence) -> None:
     for name, records in (
         ("results", evidence.results),
         ("concerns", evidence.concerns),
@@ -289,7 +278,7 @@ def start_plan(
     kind: str = Plan.Kind.SEN_SUPPORT,
 ) -> Plan:
     """A new plan for a pupil on the SEN register, with its first cycle."""
-    errors = _Errors()
+    errors = Errors()
     if kind not in Plan.Kind.values:
         errors.add("kind", "Choose the kind of plan.")
     if review_on <= starts:
@@ -378,7 +367,7 @@ def revise_cycle(
         if value is not None
     }
     pupil = cycle.plan.pupil
-    errors = _Errors()
+    errors = Errors()
     if outcomes is not None:
         _check_outcomes(errors, outcomes)
     if provision is not None:
@@ -519,7 +508,7 @@ def add_note(
     """A teacher's or TA's note in the *do* stage, against an outcome or the whole cycle."""
     today = timezone.localdate()
     written_on = written_on or today
-    errors = _Errors()
+    errors = Errors()
     if not text.strip():
         errors.add("text", "Say what you saw: a note cannot be empty.")
     _check_text(errors, "text", text, 3000, "the note")
@@ -560,7 +549,7 @@ def add_note(
 def record_parent_view(cycle: Cycle, *, by, text: str) -> Cycle:
     """A parent's view before a review. Each parent has their own: a later view from the same
     parent replaces theirs (the earlier one stays in the cycle's versions)."""
-    errors = _Errors()
+    errors = Errors()
     if not text.strip():
         errors.add("parent_view", "Write your view: it cannot be empty.")
     _check_text(errors, "parent_view", text, 3000, "your view")
@@ -635,7 +624,7 @@ def review_cycle(
         "parent_view": parent_view,
         "next_review_on": next_review_on,
     }
-    errors = _Errors()
+    errors = Errors()
     if decision not in Cycle.Decision.values:
         errors.add("decision", "Choose the decision of the review.")
     if not notes.strip():

@@ -24,6 +24,7 @@ from senco.provision.models import (
 )
 from senco.pupils.models import Pupil
 from senco.schools.models import School, Staff
+from senco.validation import Errors
 
 MONEY_FIELDS = ("materials_cost", "licence_cost", "training_cost")
 LIBRARY_FIELDS = (
@@ -32,18 +33,6 @@ LIBRARY_FIELDS = (
     "training_cost", "evidence", "eef_rating", "entry_assessment", "exit_assessment",
     "is_active",
 )  # fmt: skip
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.found: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.found.setdefault(name, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise ValidationError(self.found)
 
 
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,7 +46,7 @@ def save_provision(
     school: School, *, by, provision: Provision | None = None, **fields
 ) -> Provision:
     """Add a provision to the school's library, or change one (`provision` given)."""
-    errors = _Errors()
+    errors = Errors()
     for name in MONEY_FIELDS:
         if fields.get(name) is not None and fields[name] < 0:
             errors.add(name, "A cost cannot be negative: give 0 when there is none.")
@@ -135,7 +124,7 @@ def set_rate(school: School, *, by, role: str, hourly_cost: Decimal) -> StaffRat
 # Groups.
 
 
-def _check_pupils(errors: _Errors, school: School, pupils: Iterable[Pupil]) -> None:
+def _check_pupils(errors: Errors, school: School, pupils: Iterable[Pupil]) -> None:
     for pupil in pupils:
         if pupil.school_id != school.pk:
             errors.add(
@@ -151,7 +140,7 @@ EARLIEST_START = dt.timedelta(days=2 * 366)
 LATEST_START = dt.timedelta(days=366)
 
 
-def _check_dates(errors: _Errors, starts: dt.date, ends: dt.date) -> None:
+def _check_dates(errors: Errors, starts: dt.date, ends: dt.date) -> None:
     today = timezone.localdate()
     if ends < starts:
         errors.add(
@@ -181,7 +170,7 @@ def start_group(
 ) -> Group:
     """An intervention group of a provision, run by named staff for named pupils."""
     school = provision.school
-    errors = _Errors()
+    errors = Errors()
     if not name.strip():
         errors.add("name", "Give the group a name, such as “Year 3 phonics, Tuesday”.")
     if not staff:
@@ -226,7 +215,7 @@ def start_group(
 
 
 def add_member(group: Group, pupil: Pupil, *, by, joined: dt.date) -> Member:
-    errors = _Errors()
+    errors = Errors()
     _check_pupils(errors, group.school, [pupil])
     if not group.starts <= joined <= group.ends:
         errors.add(
@@ -263,7 +252,7 @@ def record_session(
 
     `marked` holds the ids of the pupils whose attendance the recorder was shown (None: every
     member): a pupil they could not see is left unmarked for the SENCO, never marked absent."""
-    errors = _Errors()
+    errors = Errors()
     today = timezone.localdate()
     if not group.starts <= held_on <= group.ends:
         errors.add(
@@ -348,7 +337,7 @@ def record_results(member: Member, *, by, entry: Result | None, exit: Result | N
     measures: the pupil's own, of the assessment the provision names, the exit after the
     entry."""
     provision = member.group.provision
-    errors = _Errors()
+    errors = Errors()
     for name, result, expected in (
         ("entry_result", entry, provision.entry_assessment),
         ("exit_result", exit, provision.exit_assessment),

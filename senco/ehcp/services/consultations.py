@@ -9,7 +9,6 @@ before anything is written, and a refusal says what is wrong and where.
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from senco import access
@@ -18,6 +17,7 @@ from senco.ehcp import deadlines
 from senco.ehcp.models import LAConsultation
 from senco.schools.calendar import year_group_label
 from senco.schools.models import School
+from senco.validation import Errors
 
 LIMITS = {"local_authority": 100, "la_reference": 50, "child_initials": 5, "reasons": 5000}
 INITIALS = re.compile(r"[A-Za-z. ]+")
@@ -29,16 +29,7 @@ INITIALS_ONLY = (
 )
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _check_text(errors: _Errors, name: str, value: str, what: str) -> None:
+def _check_text(errors: Errors, name: str, value: str, what: str) -> None:
     if "\x00" in value:
         errors.add(name, f"Remove the null character from {what}.")
     limit = LIMITS[name]
@@ -63,7 +54,7 @@ def clean_initials(value: str) -> str:
     return " ".join(value.split()).upper()
 
 
-def _check_initials(errors: _Errors, initials: str) -> None:
+def _check_initials(errors: Errors, initials: str) -> None:
     if not initials:
         errors.add("child_initials", "Give the child's initials, such as J.B.")
     elif "\x00" in initials or not INITIALS.fullmatch(initials) or len(initials) > 5:
@@ -71,7 +62,7 @@ def _check_initials(errors: _Errors, initials: str) -> None:
 
 
 def _check_day(
-    errors: _Errors,
+    errors: Errors,
     field: str,
     day: dt.date | None,
     today: dt.date,
@@ -108,7 +99,7 @@ def record_consultation(
     local_authority = local_authority.strip()
     la_reference = la_reference.strip()
     initials = clean_initials(child_initials)
-    errors = _Errors()
+    errors = Errors()
     if not local_authority:
         errors.add("local_authority", "Give the local authority that sent the consultation.")
     _check_text(errors, "local_authority", local_authority, "the local authority")
@@ -175,7 +166,7 @@ def answer_consultation(
     and today. A second answer corrects the first; both stay in the audit log."""
     today = today or access.today()
     reasons = reasons.strip()
-    errors = _Errors()
+    errors = Errors()
     if answer not in LAConsultation.Answer.values:
         errors.add("answer", "Choose the school's answer.")
     received = consultation.received_on

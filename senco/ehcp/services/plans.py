@@ -35,6 +35,7 @@ from senco.provision.models import Provision as LibraryEntry
 from senco.pupils import census
 from senco.pupils.models import Pupil
 from senco.schools.calendar import academic_year_start
+from senco.validation import Errors
 
 MAX_OUTCOMES = 12
 MAX_PROVISION = 20
@@ -93,18 +94,6 @@ class PlanDetails:
     transferred_in_on: dt.date | None = None
 
 
-@dataclass
-class _Errors:
-    found: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.found.setdefault(name, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.found:
-            raise ValidationError(self.found)
-
-
 def _refuse(message: str) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: [message]})
 
@@ -158,7 +147,7 @@ def content(version: PlanVersion) -> Content:
 
 
 def _check_text(
-    errors: _Errors,
+    errors: Errors,
     name: str,
     value: str,
     limit: int,
@@ -180,7 +169,7 @@ def _check_text(
         errors.add(name, f"{said}emove the null character from {what}.")
 
 
-def _check_details(errors: _Errors, pupil: Pupil, details: PlanDetails, issued_on) -> None:
+def _check_details(errors: Errors, pupil: Pupil, details: PlanDetails, issued_on) -> None:
     today = access.today()
     _check_text(
         errors,
@@ -244,7 +233,7 @@ def transfer_year_problem(pupil: Pupil, year: int, today: dt.date) -> str:
     return ""
 
 
-def _check_issued_on(errors: _Errors, pupil: Pupil, issued_on: dt.date) -> None:
+def _check_issued_on(errors: Errors, pupil: Pupil, issued_on: dt.date) -> None:
     today = access.today()
     if issued_on > today:
         errors.add(
@@ -266,7 +255,7 @@ def _check_issued_on(errors: _Errors, pupil: Pupil, issued_on: dt.date) -> None:
         )
 
 
-def _check_sections(errors: _Errors, sections: Mapping[str, str]) -> None:
+def _check_sections(errors: Errors, sections: Mapping[str, str]) -> None:
     for code in sections:
         if code not in TEXT_SECTIONS:
             errors.add(
@@ -280,7 +269,7 @@ def _check_sections(errors: _Errors, sections: Mapping[str, str]) -> None:
         )
 
 
-def _check_count(errors: _Errors, name: str, given: int, most: int, section: str, what: str):
+def _check_count(errors: Errors, name: str, given: int, most: int, section: str, what: str):
     if given > most:
         errors.add(
             name, f"{section} holds up to {most} {what} ({given} given): join some together."
@@ -288,7 +277,7 @@ def _check_count(errors: _Errors, name: str, given: int, most: int, section: str
 
 
 def _check_outcomes(
-    errors: _Errors, outcomes: Sequence[OutcomeRow], carried: set[int] | None = None
+    errors: Errors, outcomes: Sequence[OutcomeRow], carried: set[int] | None = None
 ) -> None:
     _check_count(errors, "outcomes", len(outcomes), MAX_OUTCOMES, "Section E", "outcomes")
     for n, row in enumerate(outcomes, start=1):
@@ -314,7 +303,7 @@ def _check_outcomes(
 
 
 def _check_provision(
-    errors: _Errors,
+    errors: Errors,
     pupil: Pupil,
     provision: Sequence[ProvisionRow],
     outcomes: int,
@@ -377,7 +366,7 @@ def _check_provision(
 
 
 def _check_content(
-    errors: _Errors,
+    errors: Errors,
     pupil: Pupil,
     sections: Mapping[str, str],
     outcomes: Sequence[OutcomeRow],
@@ -475,7 +464,7 @@ def record_plan(
 ) -> EHCPlan:
     """The plan the LA issued, as version 1. A needs assessment request of the same pupil, when
     given, is closed as issued with this plan. The pupil's SEN status is the register's."""
-    errors = _Errors()
+    errors = Errors()
     _check_issued_on(errors, pupil, issued_on)
     _check_details(errors, pupil, details, issued_on)
     _check_content(errors, pupil, sections, outcomes, provision)
@@ -542,7 +531,7 @@ def _locked(plan: EHCPlan) -> EHCPlan:
 
 
 def _check_plan_date(
-    errors: _Errors,
+    errors: Errors,
     name: str,
     day: dt.date,
     plan: EHCPlan,
@@ -589,7 +578,7 @@ def amend_plan(
     recorded another version since, the change is refused so nothing is overwritten unseen."""
     _refuse_ceased(plan)
     latest = current_version(plan)
-    errors = _Errors()
+    errors = Errors()
     if kind not in AMENDMENT_KINDS:
         errors.add("kind", "Choose what the new version is: amended, tribunal or transferred.")
     _check_text(
@@ -645,7 +634,7 @@ def amend_plan(
 def change_details(plan: EHCPlan, *, by, details: PlanDetails) -> EHCPlan:
     """The LA, caseworker, reference, funding and phase transfer of a current plan."""
     _refuse_ceased(plan)
-    errors = _Errors()
+    errors = Errors()
     _check_details(errors, plan.pupil, details, plan.issued_on)
     errors.raise_any()
     with transaction.atomic():
@@ -672,7 +661,7 @@ def cease_plan(plan: EHCPlan, *, by, on: dt.date, why: str) -> EHCPlan:
     """The plan ceased (the LA decided so, or the pupil left): everything is kept, and the
     pupil's SEN status is changed on the register, not here."""
     _refuse_ceased(plan)
-    errors = _Errors()
+    errors = Errors()
     latest = current_version(plan)
     _check_plan_date(errors, "ceased_on", on, plan, latest, "The date the plan ceased")
     _check_text(

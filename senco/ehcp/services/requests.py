@@ -22,6 +22,7 @@ from senco.audit import log
 from senco.ehcp import deadlines
 from senco.ehcp.models import DeadlineException, NeedsAssessmentRequest
 from senco.pupils.models import Pupil
+from senco.validation import Errors
 
 Request = NeedsAssessmentRequest
 Status = NeedsAssessmentRequest.Status
@@ -152,16 +153,7 @@ _STEPS = {
 }
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _text(errors: _Errors, field: str, value: str, what: str) -> str:
+def _text(errors: Errors, field: str, value: str, what: str) -> str:
     """The text trimmed, with its length and characters checked."""
     value = (value or "").strip()
     limit = LIMITS[field]
@@ -177,7 +169,7 @@ def _day(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _not_in_future(errors: _Errors, field: str, on: dt.date, today: dt.date, what: str) -> None:
+def _not_in_future(errors: Errors, field: str, on: dt.date, today: dt.date, what: str) -> None:
     if on > today:
         errors.add(field, f"{what} ({_day(on)}) is in the future: record it once it has happened.")
 
@@ -205,7 +197,7 @@ def record_request(
     """A request for an EHC needs assessment, as the LA received it. A pupil has one open
     request at a time."""
     today = today or timezone.localdate()
-    errors = _Errors()
+    errors = Errors()
     if requested_by not in Request.RequestedBy.values:
         errors.add("requested_by", "Choose who asked for the assessment.")
     name = _text(errors, "requested_by_name", requested_by_name, "Their name or role")
@@ -246,7 +238,7 @@ def record_request(
     return request
 
 
-def _check_request_date(errors: _Errors, pupil: Pupil, on: dt.date, today: dt.date) -> None:
+def _check_request_date(errors: Errors, pupil: Pupil, on: dt.date, today: dt.date) -> None:
     field = "requested_on"
     _not_in_future(errors, field, on, today, "The date the LA received the request")
     if on < pupil.date_of_birth:
@@ -313,7 +305,7 @@ def record_stage(
     closed request are refused with the reason; so is a form opened before someone else
     recorded a stage (`expected_version`)."""
     today = today or timezone.localdate()
-    errors = _Errors()
+    errors = Errors()
     step = _STEPS.get(stage)
     if step is None:
         errors.add("stage", "Choose the stage to record.")
@@ -345,7 +337,7 @@ def record_stage(
     return request
 
 
-def _check_order(errors: _Errors, request: Request, stage: str, step: _Step, on: dt.date) -> None:
+def _check_order(errors: Errors, request: Request, stage: str, step: _Step, on: dt.date) -> None:
     done = getattr(request, step.field)
     if done is not None and stage in (ASSESS, REFUSED):
         errors.add("stage", f"The LA's decision to assess is recorded already ({_day(done)}).")
@@ -373,7 +365,7 @@ def record_exception(
 ) -> DeadlineException:
     """Why the LA need not meet its time limits (regulations 5(4), 10(4), 13(3)). The limits
     move by the days the exception covers; the original dates stay shown beside them."""
-    errors = _Errors()
+    errors = Errors()
     if reason not in DeadlineException.Reason.values:
         errors.add("reason", "Choose the reason the LA need not meet the time limit.")
     note = _text(errors, "note", note, "The note")

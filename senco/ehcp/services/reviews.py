@@ -39,6 +39,7 @@ from senco.ehcp.services.plans import current_version
 from senco.meetings.services import invitable_contacts
 from senco.plans.services import progress_scale
 from senco.pupils.models import Pupil
+from senco.validation import Errors
 
 Status = AnnualReview.Status
 Decision = AnnualReview.Decision
@@ -75,21 +76,12 @@ def _day(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
 def _refuse(message: str) -> ValidationError:
     return ValidationError({NON_FIELD_ERRORS: [message]})
 
 
 def _check_text(
-    errors: _Errors, field: str, value: str, what: str, *, limit: str = "", required: str = ""
+    errors: Errors, field: str, value: str, what: str, *, limit: str = "", required: str = ""
 ) -> None:
     """Too long, a null character (PostgreSQL refuses it), or empty when `required` (the
     message then)."""
@@ -102,7 +94,7 @@ def _check_text(
         errors.add(field, required)
 
 
-def _not_future(errors: _Errors, field: str, day: dt.date, today: dt.date, what: str) -> None:
+def _not_future(errors: Errors, field: str, day: dt.date, today: dt.date, what: str) -> None:
     if day > today:
         errors.add(field, f"{_day(day)} is still to come: record {what} once it has happened.")
 
@@ -467,7 +459,7 @@ class Arrangements:
 
 
 def _check_arrangements(
-    errors: _Errors, plan: EHCPlan, wanted: Arrangements, today: dt.date
+    errors: Errors, plan: EHCPlan, wanted: Arrangements, today: dt.date
 ) -> None:
     day = wanted.meeting_on
     if day < plan.issued_on:
@@ -504,7 +496,7 @@ def date_review(
 ) -> AnnualReview:
     """Date the next annual review meeting of a current plan; its due date is recorded."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _check_arrangements(errors, plan, arrangements, today)
     errors.raise_any()
     with transaction.atomic():
@@ -545,7 +537,7 @@ def move_review(
     """Move the meeting (or change its time or place) before it is held. Those already invited
     are to be invited again to the new arrangements."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _check_arrangements(errors, review.plan, arrangements, today)
     errors.raise_any()
     with transaction.atomic():
@@ -576,7 +568,7 @@ class Invited:
     not_emailed: list[str]
 
 
-def _check_invitees(errors: _Errors, invitees: Sequence[Invitee]) -> None:
+def _check_invitees(errors: Errors, invitees: Sequence[Invitee]) -> None:
     if not invitees:
         errors.add("invitees", "Invite at least one person: the parents, the pupil and the LA.")
     if len(invitees) > MAX_INVITEES:
@@ -596,7 +588,7 @@ def _check_invitees(errors: _Errors, invitees: Sequence[Invitee]) -> None:
 
 
 def _check_notice(
-    errors: _Errors, review: AnnualReview, reason: str, today: dt.date, inviting: bool
+    errors: Errors, review: AnnualReview, reason: str, today: dt.date, inviting: bool
 ) -> None:
     if review.meeting_on < today:
         errors.add(
@@ -631,7 +623,7 @@ def _sync_invitees(
     return invitees
 
 
-def _check_list(errors: _Errors, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]):
+def _check_list(errors: Errors, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]):
     if any(r.id is not None and r.id not in existing for r in rows):
         errors.add("invitees", "Change only the people on this review's list.")
     kept = {r.id for r in rows}
@@ -657,7 +649,7 @@ def send_invitations(
     initials, the date, time and place, the school: never a name or a need). With less than
     two weeks' notice a reason is needed, and kept."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _check_invitees(errors, invitees)
     _check_text(errors, "short_notice_reason", short_notice_reason, "The reason")
     errors.raise_any()
@@ -705,7 +697,7 @@ def invitation_email(review: AnnualReview) -> tuple[str, str]:
 
 
 def _own_invitees(
-    errors: _Errors, field: str, review: AnnualReview, chosen: Iterable[ReviewInvitee]
+    errors: Errors, field: str, review: AnnualReview, chosen: Iterable[ReviewInvitee]
 ) -> None:
     if any(i.review_id != review.pk for i in chosen):
         errors.add(field, "Choose people on this review's list.")
@@ -722,7 +714,7 @@ def request_contributions(
     """Ask the chosen invitees for their contribution (advice), due on or before the day the
     paperwork must be circulated."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     if not invitees:
         errors.add("invitees", "Choose who is asked for a contribution.")
     _own_invitees(errors, "invitees", review, invitees)
@@ -760,7 +752,7 @@ def record_contribution(
 ) -> AnnualReview:
     """A contribution (advice) that came in, on the day it came."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _own_invitees(errors, "invitee", review, [invitee])
     _not_future(errors, "received_on", received_on, today, "a contribution")
     errors.raise_any()
@@ -779,7 +771,7 @@ def circulate_paperwork(
 ) -> AnnualReview:
     """The paperwork pack (advice and information) went to everyone invited on `sent_on`."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _not_future(errors, "sent_on", sent_on, today, "the paperwork")
     if sent_on > review.meeting_on:
         errors.add(
@@ -839,7 +831,7 @@ class MeetingRecord:
 
 
 def _check_progress(
-    errors: _Errors, outcomes: Sequence[PlanOutcome], given: Sequence[Progress]
+    errors: Errors, outcomes: Sequence[PlanOutcome], given: Sequence[Progress]
 ) -> None:
     scale = progress_scale()
     by_outcome = {p.outcome: p for p in given}
@@ -859,7 +851,7 @@ def _check_progress(
         )  # fmt: skip
 
 
-def _check_amendments(errors: _Errors, record: MeetingRecord) -> None:
+def _check_amendments(errors: Errors, record: MeetingRecord) -> None:
     if len(record.amendments) > MAX_AMENDMENTS:
         errors.add("amendments", f"Recommend at most {MAX_AMENDMENTS} amendments.")
     for n, amendment in enumerate(record.amendments, start=1):
@@ -875,7 +867,7 @@ def _check_amendments(errors: _Errors, record: MeetingRecord) -> None:
 
 
 def _check_record(
-    errors: _Errors, review: AnnualReview, record: MeetingRecord, today: dt.date
+    errors: Errors, review: AnnualReview, record: MeetingRecord, today: dt.date
 ) -> None:
     plan = review.plan
     if record.held_on < plan.issued_on:
@@ -954,7 +946,7 @@ def record_meeting(
     """The meeting record, or a correction of it until the report goes to the LA. The plan's
     next review is then due 12 months from the day it was held."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _check_record(errors, review, record, today)
     errors.raise_any()
     with transaction.atomic():
@@ -976,7 +968,7 @@ def send_report(
 ) -> AnnualReview:
     """The school's report of the meeting went to the LA and everyone invited on `sent_on`."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _not_future(errors, "sent_on", sent_on, today, "the report")
     held = review.held_on
     if held and sent_on < held:
@@ -1001,7 +993,7 @@ class LADecision:
 
 
 def _check_decision(
-    errors: _Errors, review: AnnualReview, decided: LADecision, today: dt.date
+    errors: Errors, review: AnnualReview, decided: LADecision, today: dt.date
 ) -> None:
     if decided.decision not in Decision.values:
         errors.add("la_decision", "Choose what the LA decided: keep, amend or cease the plan.")
@@ -1045,7 +1037,7 @@ def record_la_decision(
     """The LA's decision (keep, amend or cease) once the report has gone: the review is done.
     The amendment dates can be added later, as they come."""
     today = today or access.today()
-    errors = _Errors()
+    errors = Errors()
     _check_decision(errors, review, decided, today)
     errors.raise_any()
     with transaction.atomic():
