@@ -393,15 +393,19 @@ def annual_review_due(last_review_or_issue_date: date, date_of_birth: date) -> D
     """The date by which the plan must be reviewed: 12 months after the plan was issued or last
     reviewed (CFA s44(1); reg 18 for phase transfers, see `phase_transfer_deadline`).
 
-    29 February becomes 28 February. For a child under five on the date of the last review or
-    issue, `.prompts` holds the dates 3 and 6 months after it, when the LA should consider a
+    29 February becomes 28 February. For a child under five, `.prompts` holds the dates 3 and
+    6 months after it that come before their fifth birthday, when the LA should consider a
     review (Code 9.178): prompts, not deadlines. Older children have none.
     """
     last = _require_date(last_review_or_issue_date, "last_review_or_issue_date")
     born = _require_date(date_of_birth, "date_of_birth")
     if born > last:
         raise ValueError(f"the date of birth ({born}) is after the last review or issue ({last})")
-    prompts = (add_months(last, 3), add_months(last, 6)) if _under_five(born, last) else ()
+    prompts = tuple(
+        prompt
+        for prompt in (add_months(last, 3), add_months(last, 6))
+        if _under_five(born, prompt)
+    )
     return Deadline.on(add_months(last, 12), prompts=prompts)
 
 
