@@ -103,17 +103,18 @@ def add_plans(school: School, seed: int, today: dt.date, senco=None) -> list[EHC
     library = _library(school)
     plans = [_plan(p, since.get(p.pk), rng, today, senco) for p in pupils]
     EHCPlan.objects.bulk_create(plans)
-    versions = [_version(plan, rng, today, senco) for plan in plans]
-    PlanVersion.objects.bulk_create(versions)
-    outcomes = [o for v in versions for o in _outcomes(v, rng)]
+    histories = [_versions(plan, rng, today, senco) for plan in plans]
+    every = [v for history in histories for v in history]
+    PlanVersion.objects.bulk_create(every)
+    outcomes = [o for v in every for o in _outcomes(v, rng)]
     PlanOutcome.objects.bulk_create(outcomes)
     by_version: dict[int, list[PlanOutcome]] = {}
     for outcome in outcomes:
         by_version.setdefault(outcome.version_id, []).append(outcome)
     PlanProvision.objects.bulk_create(
-        item for v in versions for item in _provision(v, by_version[v.pk], library)
+        item for v in every for item in _provision(v, by_version[v.pk], library)
     )
-    _past_reviews(plans, by_version, versions, rng, senco)
+    _past_reviews(plans, by_version, [history[-1] for history in histories], rng, senco)
     return plans
 
 
@@ -168,25 +169,30 @@ def _last_anniversary(issued: dt.date, today: dt.date, rng: random.Random) -> dt
     return held
 
 
-def _version(plan: EHCPlan, rng: random.Random, today, senco) -> PlanVersion:
+def _versions(plan: EHCPlan, rng: random.Random, today, senco) -> list[PlanVersion]:
+    """The plan as issued; for some plans reviewed long enough ago, the version the LA issued
+    after amending it at that review too."""
     need = NEED_WORDS.get(plan.pupil.primary_need, "learning and communication")
     sections = {
         code: SECTION_TEXT[code].format(need=need, school=plan.pupil.school.name)
         for code in TEXT_SECTIONS
     }
-    reviewed = plan.last_reviewed_on
-    amended = (
-        reviewed is not None and reviewed + dt.timedelta(days=50) <= today and rng.random() < 0.4
+    issued = PlanVersion(
+        plan=plan, number=1, dated=plan.issued_on, sections=sections, saved_by=senco
     )
-    return PlanVersion(
+    reviewed = plan.last_reviewed_on
+    if reviewed is None or reviewed + dt.timedelta(days=50) > today or rng.random() >= 0.4:
+        return [issued]
+    amended = PlanVersion(
         plan=plan,
-        number=2 if amended else 1,
-        kind=PlanVersion.Kind.AMENDED if amended else PlanVersion.Kind.ISSUED,
-        dated=reviewed + dt.timedelta(days=50) if reviewed and amended else plan.issued_on,
-        sections=sections,
-        why="Amended after the annual review: new outcomes for reading." if amended else "",
+        number=2,
+        kind=PlanVersion.Kind.AMENDED,
+        dated=reviewed + dt.timedelta(days=50),
+        sections=sections | {"A": sections["A"] + " Now wants to join the lunchtime club."},
+        why="Amended after the annual review: new outcomes for reading.",
         saved_by=senco,
     )
+    return [issued, amended]
 
 
 def _outcomes(version: PlanVersion, rng: random.Random) -> list[PlanOutcome]:
@@ -197,7 +203,7 @@ def _outcomes(version: PlanVersion, rng: random.Random) -> list[PlanOutcome]:
             position=n,
             text=text,
             area=area,
-            by_when="By the end of the key stage",
+            by_when="the end of the key stage",
             steps="Next term: with adult support. By the review: with a prompt only.",
         )
         for n, (text, area) in enumerate(chosen, 1)
@@ -294,6 +300,7 @@ def _caseload_cases(plans: list[EHCPlan], rng: random.Random, today: dt.date, se
 def _never_reviewed(plan: EHCPlan) -> None:
     """Its first annual review was due twelve months after the plan was issued: overdue."""
     plan.reviews.all().delete()
+    plan.versions.filter(number__gt=1).delete()
     plan.last_reviewed_on = None
     plan.save(update_fields=["last_reviewed_on"])
 
