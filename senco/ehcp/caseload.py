@@ -117,6 +117,7 @@ class Paths:
         self.plan = _paths("pupils:ehcp:plan", "public_id")
         self.review = _paths("pupils:ehcp:review", "public_id", "review_id")
         self.request = _paths("pupils:ehcp:request", "public_id", "request_id")
+        self.review_new = _paths("pupils:ehcp:review_new", "public_id", "plan_id")
 
 
 def annual_review_due(plan: EHCPlan) -> deadlines.Deadline:
@@ -156,7 +157,7 @@ def plan_items(
     open_reviews = [r for r in plan_reviews if r.is_open]
     if not open_reviews:
         due = annual_review_due(plan)
-        url = paths.plan(pupil.public_id)
+        url = paths.review_new(pupil.public_id, plan.public_id)
         items.append(_item(REVIEW, "Annual review due", due, today, url=url, **where))
         coming = [p for p in due.prompts if p >= today]
         if coming:
