@@ -130,6 +130,8 @@ def _views(plans) -> list[View]:
             if cycle.reviewed_on and cycle.parent_view:
                 views.append(View(cycle.reviewed_on, "The parents", cycle.parent_view, where))
             for view in cycle.parent_views.all():
+                if view.text in cycle.parent_view:  # already in the view recorded at the review
+                    continue
                 said = view.written_at.date()
                 views.append(View(said, "A parent, before the review", view.text, where))
     return sorted(views, key=lambda v: v.said_on)
