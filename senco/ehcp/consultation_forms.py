@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 
 from senco.ehcp.models import LAConsultation
+from senco.ehcp.plan_forms import Versioned
 from senco.ehcp.services.consultations import YEAR_GROUPS
 from senco.pupils.forms import date_field
 from senco.schools.calendar import year_group_label
@@ -59,7 +60,9 @@ class ConsultationForm(forms.Form):
         )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Versioned):
+    """The school's answer; `version` is the consultation's as the page showed it."""
+
     answer = forms.ChoiceField(
         label="The school's answer",
         choices=LAConsultation.Answer.choices,

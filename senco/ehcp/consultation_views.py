@@ -108,6 +108,16 @@ def consultation_new(request):
     return render(request, "ehcp/consultation_new.html", {"form": form})
 
 
+def _answer_initial(consultation: LAConsultation) -> dict:
+    """The answer as saved (today's date for one not given yet), at the version it is at."""
+    return {
+        "answer": consultation.answer,
+        "answered_on": consultation.answered_on or access.today(),
+        "reasons": consultation.reasons,
+        "version": consultation.version,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consultation_detail(request, consultation_id):
@@ -118,17 +128,21 @@ def consultation_detail(request, consultation_id):
         access.require(request.user, "ehcp.manage", school)
     consultation = _consultation(request, school, consultation_id)
     may_manage = access.can(request.user, "ehcp.manage", school)
-    initial = {
-        "answer": consultation.answer,
-        "answered_on": consultation.answered_on or access.today(),
-        "reasons": consultation.reasons,
-    }
+    initial = _answer_initial(consultation)
     form = AnswerForm(request.POST or None, initial=initial) if may_manage else None
     if request.method == "POST" and form is not None and form.is_valid():
+        given = dict(form.cleaned_data)
+        opened_at = given.pop("version")
         try:
-            services.answer_consultation(consultation, by=request.user, **form.cleaned_data)
+            services.answer_consultation(
+                consultation, by=request.user, expected_version=opened_at, **given
+            )
         except ValidationError as e:
-            add_errors(form, e)
+            consultation.refresh_from_db()
+            if consultation.version != opened_at:  # someone answered since: show their answer
+                form = AnswerForm.as_saved(_answer_initial(consultation), e)
+            else:
+                add_errors(form, e)
         else:
             messages.success(request, "Answer recorded.")
             return _to_detail(consultation)

@@ -5,7 +5,8 @@ sessions of the library provision it is linked to.
 - Planned: sessions x minutes, for each school week elapsed (an item "a week"), each term's
   share elapsed ("a term"), or the year's share of school weeks elapsed ("a year"). School
   weeks are counted in the school's own terms (or the default ones), from the later of the
-  period's start and the plan's issue date, to today: holidays between terms do not count.
+  period's start and the plan's issue date, to today: holidays between terms do not count,
+  and terms that run the whole year without a gap (the defaults) are scaled to 39 weeks.
 - Delivered: the minutes of delivered sessions, in the same days, of the intervention groups
   of the linked library provision, at which the pupil is marked present.
 - Short: delivered below `senco.provision.gaps.SHORT_OF_PLAN` (90%) of planned, the same
@@ -31,6 +32,12 @@ from senco.schools.models import School
 
 ZERO = Decimal(0)
 WEEK = Decimal(7)
+# A school year has 39 weeks of school (190 teaching days and 5 training days). Terms that run
+# the whole year without a gap between them (the default SENCO_TERM_DATES, from 1 September to
+# 31 August) hold 52: their weeks are scaled to 39, spread evenly over the terms. A school's own
+# terms (about 41 weeks with their half-term holidays) are counted as they are.
+SCHOOL_WEEKS = Decimal(39)
+WHOLE_YEAR = Decimal(45)  # more weeks than this: the terms include the holidays between them
 
 
 def this_year(school: School, today: dt.date) -> list[costs.Period]:
@@ -68,7 +75,9 @@ def school_weeks(
         done = _days(max(term.starts, start), min(term.ends, end))
         elapsed_days += done
         terms_elapsed += Decimal(done) / length
-    return SchoolWeeks(Decimal(elapsed_days) / WEEK, terms_elapsed, Decimal(year_days) / WEEK)
+    in_year = Decimal(year_days) / WEEK
+    scale = SCHOOL_WEEKS / in_year if in_year > WHOLE_YEAR else Decimal(1)
+    return SchoolWeeks(Decimal(elapsed_days) / WEEK * scale, terms_elapsed, in_year * scale)
 
 
 def planned_minutes(item: PlanProvision, weeks: SchoolWeeks) -> Decimal:

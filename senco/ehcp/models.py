@@ -201,6 +201,8 @@ class EHCPlan(models.Model):
     ceased_because = models.TextField("why the plan ceased", max_length=2000, blank=True)
     created_by = _user()
     created_at = models.DateTimeField(default=timezone.now)
+    # Counts the saved states of the plan's details: a change names the one it started from.
+    version = models.PositiveIntegerField(default=1)
 
     objects = EHCPlanQuerySet.as_manager()
 
@@ -436,12 +438,19 @@ class ReviewInvitee(models.Model):
 
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="invitees")
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    # A parent invited from the pupil's contacts: their name shows only to those who may see
+    # that contact (a contact can be confidential), as on meetings with parents.
+    contact = models.ForeignKey(
+        "pupils.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField("name or role", max_length=200)
     email = models.EmailField(blank=True)
     invited_on = models.DateField(null=True, blank=True)
     contribution_requested_on = models.DateField(null=True, blank=True)
     contribution_received_on = models.DateField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True)
+    # Taken off the list after being invited: kept, not deleted, so who was invited stays known.
+    removed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["review", "kind", "pk"]
@@ -516,6 +525,7 @@ class LAConsultation(models.Model):
     )
     created_by = _user()
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

@@ -9,14 +9,20 @@ from decimal import Decimal
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from senco.ehcp.models import SECTIONS, TEXT_SECTIONS, PlanOutcome, PlanProvision
 from senco.ehcp.services import plans
+from senco.forms import add_errors
 from senco.passports.forms import TOO_LONG
 from senco.provision.models import Provision as LibraryEntry
 from senco.pupils.forms import date_field
 
 UNQUANTIFIED = "Give how often (sessions) and for how long (minutes): section F must be quantified."
+OPENED_WITHOUT_VERSION = (
+    "This page was sent without the version it was opened at: open the page again and make "
+    "your change again. Nothing was changed."
+)
 
 
 def _text(label: str, max_length: int, *, hint: str = "", rows: int = 3) -> forms.CharField:
@@ -47,6 +53,44 @@ def _date(label: str, *, hint: str = "", required: bool = True) -> forms.DateFie
         "invalid": f"Give {label[:1].lower()}{label[1:]} as a date, such as 17/03/2027.",
     }
     return field
+
+
+def opened_at() -> forms.IntegerField:
+    """The version of what the form changes, as the page showed it: hidden and required, so
+    the service can refuse a change started from a version someone has saved over since."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), OPENED_WITHOUT_VERSION),
+    )
+
+
+class HiddenProblemsAtTop(forms.Form):
+    """A problem with a hidden field is said at the top of the form: it has no box to show
+    it by, and nothing there to correct."""
+
+    def clean(self):
+        data = super().clean()
+        for field in self.hidden_fields():
+            problems = self.errors.pop(field.name, None)
+            if problems:
+                self.add_error(None, problems.as_data())
+        return data
+
+
+class Versioned(HiddenProblemsAtTop):
+    """A form that names the `version` it was opened at."""
+
+    version = opened_at()
+
+    @classmethod
+    def as_saved(cls, saved: dict, refusal: ValidationError, **kwargs):
+        """The form again after a change from an out-of-date page was refused: it holds what
+        is saved now, at the version saved, with the refusal at the top, so saving again is
+        a choice."""
+        form = cls(saved, **kwargs)
+        add_errors(form, refusal)
+        return form
 
 
 class DetailsForm(forms.Form):
@@ -103,13 +147,18 @@ class DetailsForm(forms.Form):
         return plans.PlanDetails(**{name: self.cleaned_data[name] for name in names})
 
 
+class ChangeDetailsForm(Versioned, DetailsForm):
+    """The details of a plan recorded already, as they were when the page was opened."""
+
+
 class RecordForm(DetailsForm):
     issued_on = _date("Date the plan was issued", hint="The date on the final plan.")
     field_order = ["local_authority", "caseworker", "caseworker_email", "la_reference", "issued_on"]
 
 
-class VersionForm(forms.Form):
-    """What a new version is, when, and why; `based_on` is the version the form started from."""
+class VersionForm(HiddenProblemsAtTop):
+    """What a new version is, when, and why; `based_on` is the number of the version the form
+    started from (required: without it, someone else's version could be overwritten unseen)."""
 
     kind = forms.ChoiceField(
         label="What the new version is",
@@ -128,7 +177,7 @@ class VersionForm(forms.Form):
             "max_length": TOO_LONG.format(label="What changed and why"),
         },
     )
-    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    based_on = opened_at()
 
 
 class SectionsForm(forms.Form):

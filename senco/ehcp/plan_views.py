@@ -24,7 +24,7 @@ from senco.ehcp import deadlines, delivery
 from senco.ehcp.models import EHCPlan, PlanVersion
 from senco.ehcp.plan_forms import (
     CeaseForm,
-    DetailsForm,
+    ChangeDetailsForm,
     RecordForm,
     SectionsForm,
     VersionForm,
@@ -224,6 +224,9 @@ def _show_refusal(error: ValidationError, main, *others) -> None:
 
 
 def _render_form(request, pupil, template_context: dict, forms: dict, outcomes, provision):
+    """The record or amend form: shown (first, or again with its problems), it is a read of
+    the pupil's plan."""
+    log.read(request.user, "ehcp.plan_viewed", pupil)
     context = {
         "pupil": pupil,
         **template_context,
@@ -251,12 +254,11 @@ def _needs_assessment_request(request, pupil):
     return found
 
 
-def _saved(request, pupil, forms: list, outcomes, provision, save: Callable) -> bool:
-    """A GET logs the read. A POST whose forms and rows are all valid is handed to
-    `save(outcome_rows, provision_rows)`, which returns the message to show: True once saved;
-    False with every problem on the forms."""
-    if request.method == "GET":
-        log.read(request.user, "ehcp.plan_viewed", pupil)
+def _saved(request, forms: list, outcomes, provision, save: Callable) -> bool:
+    """A POST whose forms and rows are all valid is handed to `save(outcome_rows,
+    provision_rows)`, which returns the message to show: True once saved; False (a GET, or
+    every problem on the forms) when the form is to be shown."""
+    if request.method != "POST":
         return False
     if not all([thing.is_valid() for thing in (*forms, outcomes, provision)]):
         return False
@@ -309,7 +311,7 @@ def plan_record(request, public_id):
         )
         return "The EHC plan is recorded as version 1."
 
-    if _saved(request, pupil, [form, sections], outcomes, provision, record):
+    if _saved(request, [form, sections], outcomes, provision, record):
         return redirect(_plan_url(pupil))
     context = {"needs_request": needs_request, "on_e": pupil.sen_provision == "E"}
     return _render_form(
@@ -385,7 +387,7 @@ def plan_amend(request, public_id, plan_id):
             "the list of versions."
         )
 
-    if _saved(request, pupil, [version_form, sections], outcomes, provision, amend):
+    if _saved(request, [version_form, sections], outcomes, provision, amend):
         return redirect(_plan_url(pupil))
     context = {"plan": plan, "latest": latest}
     return _render_form(
@@ -402,7 +404,8 @@ def plan_amend(request, public_id, plan_id):
 
 
 def _details_initial(plan: EHCPlan) -> dict:
-    return {name: getattr(plan, name) for name in DetailsForm.base_fields}
+    """The plan's details as saved, with the `version` they are at."""
+    return {name: getattr(plan, name) for name in ChangeDetailsForm.base_fields}
 
 
 @login_required
@@ -415,17 +418,23 @@ def plan_details(request, public_id, plan_id):
             f"This plan ceased on {plan.ceased_on:%d/%m/%Y}: its details are kept as they were.",
         )
         return redirect(_plan_url(pupil))
-    form = DetailsForm(request.POST or None, initial=_details_initial(plan))
-    if request.method == "GET":
-        log.read(request.user, "ehcp.plan_viewed", pupil)
-    elif form.is_valid():
+    form = ChangeDetailsForm(request.POST or None, initial=_details_initial(plan))
+    if request.method == "POST" and form.is_valid():
+        opened_at = form.cleaned_data["version"]
         try:
-            services.change_details(plan, by=request.user, details=form.details())
+            services.change_details(
+                plan, by=request.user, expected_version=opened_at, details=form.details()
+            )
         except ValidationError as error:
-            add_errors(form, error)
+            plan.refresh_from_db()
+            if plan.version != opened_at:  # someone saved since: show what is saved now
+                form = ChangeDetailsForm.as_saved(_details_initial(plan), error)
+            else:
+                add_errors(form, error)
         else:
             messages.success(request, "The plan's details are saved.")
             return redirect(_plan_url(pupil))
+    log.read(request.user, "ehcp.plan_viewed", pupil)
     context = {"pupil": pupil, "plan": plan, "form": form}
     return render(request, "ehcp/plan_details.html", context)
 
@@ -490,12 +499,13 @@ def plan_delivery(request, public_id, plan_id):
         "periods": choices,
         "may_manage": access.can(request.user, "ehcp.manage", pupil),
     }
+    # Logged before the period is checked: the page refusing it names the pupil too.
+    log.read(request.user, "ehcp.delivery_viewed", pupil)
     try:
         period = costs.chosen_period(request.GET.get("period"), choices)
     except costs.UnknownPeriod as problem:
         context["problem"] = str(problem)
         return render(request, "ehcp/plan_delivery.html", context, status=400)
-    log.read(request.user, "ehcp.delivery_viewed", pupil)
     context |= {
         "period": period,
         "report": delivery.section_f_delivery(plan, period, today, choices[1:]),

@@ -57,9 +57,7 @@ def request_new(request, public_id):
         request.POST if request.method == "POST" and existing is None else None,
         local_authorities=_local_authorities(request.user, pupil),
     )
-    if request.method == "GET" or existing is not None:
-        log.read(request.user, "pupil.viewed", pupil)
-    elif form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             made = services.record_request(
                 pupil, by=request.user, today=access.today(), **form.cleaned_data
@@ -71,6 +69,8 @@ def request_new(request, public_id):
                 request, "The request is recorded. Its deadlines count from the day the LA got it."
             )
             return redirect(_url(pupil, made))
+    # Whenever the page is shown (first, or again with its problems): it names the pupil.
+    log.read(request.user, "pupil.viewed", pupil)
     context = {"pupil": pupil, "form": form, "existing": existing, "la_list_id": LA_CHOICES_ID}
     return render(request, "ehcp/request_new.html", context)
 

@@ -3,6 +3,7 @@
 the audit log."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -41,7 +42,8 @@ def recorded(**changes) -> dict:
 
 
 def answered(**changes) -> dict:
-    data = {"answer": "can_meet", "answered_on": today().isoformat(), "reasons": ""}
+    """The answer form as the page sends it back, opened at the first version."""
+    data = {"answer": "can_meet", "answered_on": today().isoformat(), "reasons": "", "version": "1"}
     return data | changes
 
 
@@ -176,6 +178,61 @@ def test_a_bad_answer_says_what_is_wrong_and_changes_nothing(client_for, changes
     assert response.status_code == 200 and message in response.text
     consultation.refresh_from_db()
     assert consultation.answered_on is None and consultation.answer == ""
+
+
+def test_each_answer_counts_a_new_version(client_for):
+    consultation = helpers.consultation()
+    client = client_for("senco")
+    assert 'name="version" value="1"' in client.get(detail(consultation)).text
+    assert client.post(detail(consultation), answered()).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.version == 2
+    assert 'name="version" value="2"' in client.get(detail(consultation)).text
+
+
+def test_an_answer_from_a_page_opened_before_someone_elses_is_refused(client_for):
+    """Two SEN leads open the consultation; the first records "cannot meet", the second (on the
+    page opened before) "can meet": the second is refused and the first answer stays."""
+    consultation = helpers.consultation()
+    client = client_for("senco")
+    first = answered(answer="cannot_meet", reasons="No specialist place.")
+    assert client.post(detail(consultation), first).status_code == 302
+    response = client.post(detail(consultation), answered(answer="can_meet"))
+    assert response.status_code == 200
+    page = response.text.replace("&#x27;", "'")
+    assert "Someone answered this consultation since you opened this page" in page
+    # The form now holds the answer saved, at the version saved.
+    assert re.search(r'value="cannot_meet"[^>]*checked', page)
+    assert "No specialist place." in page
+    assert 'name="version" value="2"' in page
+    consultation.refresh_from_db()
+    assert consultation.answer == "cannot_meet" and consultation.reasons == "No specialist place."
+    assert consultation.version == 2
+    assert AuditEntry.objects.filter(action="ehcp.consultation_answered").count() == 1
+
+
+@pytest.mark.parametrize("version", ["", "one", "0"])
+def test_an_answer_without_the_version_it_was_opened_at_changes_nothing(client_for, version):
+    consultation = helpers.consultation()
+    response = client_for("senco").post(detail(consultation), answered(version=version))
+    assert response.status_code == 200
+    assert "without the version it was opened at" in response.text
+    consultation.refresh_from_db()
+    assert consultation.answered_on is None and consultation.version == 1
+
+
+def test_the_service_refuses_an_answer_started_from_an_earlier_version():
+    consultation = helpers.consultation()
+    by = helpers.senco()
+    services.answer_consultation(
+        consultation, by=by, expected_version=1, answer="can_meet", answered_on=today()
+    )
+    with pytest.raises(ValidationError, match="Someone answered this consultation"):
+        services.answer_consultation(
+            consultation, by=by, expected_version=1, answer="more_information", answered_on=today()
+        )
+    consultation.refresh_from_db()
+    assert consultation.answer == "can_meet" and consultation.version == 2
 
 
 def test_the_head_reads_a_consultation_but_may_not_answer_it(client_for):

@@ -130,6 +130,7 @@ def only_item(plan, **fields):
         sections={},
         outcomes=[outcome()],
         provision=[item(**fields)],
+        based_on=plans.current_version(plan).number,
     )
 
 
@@ -196,3 +197,19 @@ def test_the_count_costs_the_same_queries_for_one_item_or_twenty():
         counts.append(len(captured))
         plans.cease_plan(plan, by=helpers.senco(pupil), on=ISSUED, why="Next case.")
     assert counts[0] == counts[1]
+
+
+def test_terms_that_run_the_whole_year_count_thirty_nine_school_weeks(linked):
+    """The default term dates run from 1 September to 31 August without a gap: a school year
+    still has 39 weeks of school, spread evenly over them."""
+    plan, _, _ = linked
+    whole_year = [
+        costs.Period(2024, "autumn", "Autumn", dt.date(2024, 9, 1), dt.date(2024, 12, 31)),
+        costs.Period(2024, "spring", "Spring", dt.date(2025, 1, 1), dt.date(2025, 4, 12)),
+        costs.Period(2024, "summer", "Summer", dt.date(2025, 4, 13), dt.date(2025, 8, 31)),
+    ]
+    weeks = delivery.school_weeks(whole_year, YEAR, YEAR.starts, YEAR.ends)
+    assert weeks.in_year == delivery.SCHOOL_WEEKS
+    assert weeks.elapsed == delivery.SCHOOL_WEEKS
+    items = list(plans.current_version(plan).provision.all())
+    assert delivery.hours_a_year(items, [YEAR, *whole_year]) == {items[0].pk: "65"}

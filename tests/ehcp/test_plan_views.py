@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from senco import access
 from senco.audit.models import AuditEntry
@@ -342,6 +343,18 @@ def test_an_amendment_without_why_is_refused(client_for):
     assert plans.versions_of(plan).count() == 1
 
 
+def test_an_amendment_without_the_version_it_started_from_is_refused(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    data = amend_form(plan)
+    del data["based_on"]
+    response = client_for("senco").post(url("plan_amend", pupil, plan), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "without the version it was opened at" in page
+    assert plans.versions_of(plan).count() == 1 and logged("ehcp.plan_amended", pupil) == 0
+
+
 def test_a_ceased_plan_is_not_amended(client_for):
     pupil = pupil_without_plan()
     plan = record(pupil)
@@ -353,15 +366,77 @@ def test_a_ceased_plan_is_not_amended(client_for):
 # Details and the end.
 
 
+def details_form(plan, **fields) -> dict:
+    """The details form as the page sends it back, opened at the plan's current version."""
+    data = {
+        "local_authority": plan.local_authority,
+        "caseworker": plan.caseworker,
+        "caseworker_email": plan.caseworker_email,
+        "la_reference": plan.la_reference,
+        "top_up_per_year": str(plan.top_up_per_year or ""),
+        "top_up_band": plan.top_up_band,
+        "version": str(plan.version),
+    }
+    return data | fields
+
+
 def test_the_details_change(client_for):
     pupil = pupil_without_plan()
     plan = record(pupil)
+    page = client_for("senco").get(url("plan_details", pupil, plan)).content.decode()
+    assert '<input type="hidden" name="version" value="1"' in page
     data = {"local_authority": "Southborough", "caseworker": "S. Okafor", "top_up_per_year": "9000"}
-    response = client_for("senco").post(url("plan_details", pupil, plan), data)
+    response = client_for("senco").post(url("plan_details", pupil, plan), data | {"version": "1"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.local_authority == "Southborough" and plan.top_up_per_year == 9000
+    assert plan.version == 2 and logged("ehcp.plan_changed", pupil) == 1
+
+
+def test_a_details_form_opened_before_someone_elses_change_shows_what_is_saved_now(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    stale = details_form(plan)
+    client = client_for("senco")
+    address = url("plan_details", pupil, plan)
+    assert client.post(address, stale | {"top_up_per_year": "12000"}).status_code == 302
+    response = client.post(address, stale | {"caseworker": "B. Newworker"})
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Someone changed these details since you opened this page" in page
+    # The form now holds what is saved, at the version saved: saving again is a choice.
+    assert 'value="12000.00"' in page and "B. Newworker" not in page
+    assert '<input type="hidden" name="version" value="2"' in page
+    plan.refresh_from_db()
+    assert plan.top_up_per_year == 12000 and plan.caseworker == "R. Ahmed"
     assert logged("ehcp.plan_changed", pupil) == 1
+    assert logged("ehcp.plan_viewed", pupil) == 1  # the page shown again names the pupil
+
+
+@pytest.mark.parametrize("version", ["", "first", "0"])
+def test_a_details_form_without_the_version_it_was_opened_at_changes_nothing(client_for, version):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    data = details_form(plan, caseworker="B. Newworker", version=version)
+    response = client_for("senco").post(url("plan_details", pupil, plan), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and "without the version it was opened at" in page
+    plan.refresh_from_db()
+    assert plan.caseworker == "R. Ahmed" and plan.version == 1
+    assert logged("ehcp.plan_changed", pupil) == 0
+
+
+def test_a_details_form_opened_before_a_new_version_is_refused(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    stale = details_form(plan, caseworker="B. Newworker")
+    client = client_for("senco")
+    assert client.post(url("plan_amend", pupil, plan), amend_form(plan)).status_code == 302
+    response = client.post(url("plan_details", pupil, plan), stale)
+    assert "Someone changed these details" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.caseworker == "R. Ahmed"
 
 
 @pytest.mark.parametrize(
@@ -378,7 +453,7 @@ def test_bad_details_are_refused_with_the_reason(client_for, field, value, messa
     plan = record(pupil)
     if value == "OFFSET3":
         value = str(academic_year_start(access.today()) + 3)
-    data = {"local_authority": "Northshire", field: value}
+    data = {"local_authority": "Northshire", field: value, "version": "1"}
     response = client_for("senco").post(url("plan_details", pupil, plan), data)
     assert response.status_code == 200 and message in response.content.decode()
     plan.refresh_from_db()
@@ -434,11 +509,33 @@ def test_section_f_delivered_counts_each_item_and_says_when_one_cannot_be_counte
     assert logged("ehcp.delivery_viewed", pupil) == 1
 
 
-def test_an_unknown_period_is_refused_with_the_choices(client_for):
+def test_an_unknown_period_is_refused_with_the_choices_and_the_read_is_logged(client_for):
     pupil = pupil_without_plan()
     plan = record(pupil)
     response = client_for("senco").get(url("plan_delivery", pupil, plan), {"period": "winter"})
     assert response.status_code == 400 and "autumn, spring or summer" in response.content.decode()
+    assert escape(pupil.full_name) in response.content.decode()
+    assert logged("ehcp.delivery_viewed", pupil) == 1
+
+
+def invalid_post(name: str, pupil) -> tuple[str, dict]:
+    """The address of the form `name` and data it refuses."""
+    if name == "plan_record":
+        return url(name, pupil), plan_form(local_authority="")
+    plan = record(pupil)
+    if name == "plan_amend":
+        return url(name, pupil, plan), amend_form(plan, why="")
+    return url(name, pupil, plan), details_form(plan, local_authority="")
+
+
+@pytest.mark.parametrize("name", ["plan_record", "plan_amend", "plan_details"])
+def test_a_form_sent_back_with_its_problems_logs_the_read_of_the_pupil(client_for, name):
+    pupil = pupil_without_plan()
+    address, data = invalid_post(name, pupil)
+    response = client_for("senco").post(address, data)
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert escape(pupil.full_name) in response.content.decode()
+    assert logged("ehcp.plan_viewed", pupil) == 1
 
 
 @pytest.mark.parametrize(("who", "target"), [("teacher", "taught"), ("parent", "child")])

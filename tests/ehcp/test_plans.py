@@ -384,6 +384,7 @@ def _amend(plan, **changes):
         "sections": SECTIONS,
         "outcomes": [outcome()],
         "provision": [item()],
+        "based_on": plans.current_version(plan).number,
     }
     return plans.amend_plan(plan, **arguments | changes)
 
@@ -461,6 +462,7 @@ def test_the_details_change_with_their_before_and_after_logged():
     plans.change_details(
         plan,
         by=helpers.senco(plan.pupil),
+        expected_version=1,
         details=details(caseworker="J. Whitfield", phase_transfer_year=fitting_transfer_year()),
     )
     plan.refresh_from_db()
@@ -474,8 +476,10 @@ def test_the_details_change_with_their_before_and_after_logged():
 
 def test_saving_the_same_details_writes_no_audit_entry():
     plan = record(pupil_without_plan())
-    plans.change_details(plan, by=helpers.senco(plan.pupil), details=details())
+    plans.change_details(plan, by=helpers.senco(plan.pupil), expected_version=1, details=details())
     assert entries("ehcp.plan_changed") == 0
+    plan.refresh_from_db()
+    assert plan.version == 1
 
 
 @pytest.mark.parametrize(
@@ -491,7 +495,9 @@ def test_saving_the_same_details_writes_no_audit_entry():
 def test_bad_details_are_refused_and_nothing_changes(changed, message):
     plan = record(pupil_without_plan())
     with pytest.raises(ValidationError) as refused:
-        plans.change_details(plan, by=helpers.senco(plan.pupil), details=details(**changed))
+        plans.change_details(
+            plan, by=helpers.senco(plan.pupil), expected_version=1, details=details(**changed)
+        )
     assert any(message in m for m in refused.value.messages), refused.value.messages
     plan.refresh_from_db()
     assert plan.phase_transfer_year is None and plan.top_up_per_year == Decimal("7800.00")
@@ -504,8 +510,72 @@ def test_a_pupil_without_a_year_group_cannot_have_a_transfer_year_checked():
     plan = EHCPlan.objects.select_related("pupil").get(pk=plan.pk)
     with pytest.raises(ValidationError, match="has no year group"):
         plans.change_details(
-            plan, by=helpers.senco(plan.pupil), details=details(phase_transfer_year=2030)
+            plan,
+            by=helpers.senco(plan.pupil),
+            expected_version=1,
+            details=details(phase_transfer_year=2030),
         )
+
+
+def test_each_change_of_the_details_counts_a_new_version():
+    plan = record(pupil_without_plan())
+    assert plan.version == 1
+    by = helpers.senco(plan.pupil)
+    plans.change_details(plan, by=by, expected_version=1, details=details(caseworker="A. Bell"))
+    plans.change_details(plan, by=by, expected_version=2, details=details(caseworker="C. Dean"))
+    plan.refresh_from_db()
+    assert plan.version == 3 and plan.caseworker == "C. Dean"
+
+
+def test_details_changed_from_a_page_opened_before_someone_elses_change_are_refused():
+    """Two SEN leads open the details; the first saves a new top-up, the second (opened before)
+    a new caseworker: the second is refused, so the first change is not silently reverted."""
+    plan = record(pupil_without_plan())
+    by = helpers.senco(plan.pupil)
+    plans.change_details(
+        plan, by=by, expected_version=1, details=details(top_up_per_year=Decimal(12000))
+    )
+    with pytest.raises(ValidationError) as refused:
+        plans.change_details(
+            plan, by=by, expected_version=1, details=details(caseworker="B. Newworker")
+        )
+    assert refused.value.messages == [plans.STALE_DETAILS]
+    assert "Someone changed these details since you opened this page" in plans.STALE_DETAILS
+    plan.refresh_from_db()
+    assert plan.top_up_per_year == Decimal(12000) and plan.caseworker == "R. Ahmed"
+    assert plan.version == 2 and entries("ehcp.plan_changed") == 1
+
+
+def test_details_opened_before_a_new_version_was_recorded_are_refused():
+    plan = record(pupil_without_plan())
+    _amend(plan)
+    plan.refresh_from_db()
+    assert plan.version == 2
+    with pytest.raises(ValidationError, match="Someone changed these details"):
+        plans.change_details(
+            plan,
+            by=helpers.senco(plan.pupil),
+            expected_version=1,
+            details=details(la_reference="X"),
+        )
+    plan.refresh_from_db()
+    assert plan.la_reference == "EHC12345"
+
+
+def test_a_new_version_needs_the_version_it_started_from():
+    plan = record(pupil_without_plan())
+    with pytest.raises(TypeError, match="based_on"):
+        plans.amend_plan(  # type: ignore[call-arg]
+            plan,
+            by=helpers.senco(plan.pupil),
+            kind=PlanVersion.Kind.AMENDED,
+            dated=helpers.days_ago(5),
+            why="Annual review.",
+            sections=SECTIONS,
+            outcomes=[outcome()],
+            provision=[item()],
+        )
+    assert [v.number for v in plans.versions_of(plan)] == [1]
 
 
 # Ceasing.
@@ -519,6 +589,8 @@ def test_a_plan_ceases_and_keeps_everything():
     assert plans.current_version(plan).number == 1
     logged = AuditEntry.objects.get(action="ehcp.plan_ceased", pupil_id=plan.pupil_id)
     assert logged.changes["after"] == {"ceased_on": helpers.days_ago(1).isoformat(), "why": "Left."}
+    # The end is a change of the plan's row: a page opened before it is out of date.
+    assert plan.version == 2
     # A new plan can now be recorded.
     assert record(plan.pupil).is_current
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
 from senco.audit.models import AuditEntry
 from senco.ehcp.models import NeedsAssessmentRequest
@@ -184,6 +185,13 @@ def test_a_bad_request_form_says_what_is_wrong_and_saves_nothing(client_for, fie
     assert b"There is a problem" in response.content
     assert says in response.content.decode().replace("&#x27;", "'")
     assert not pupil.needs_assessment_requests.exists()
+
+
+def test_a_request_form_sent_back_with_its_problems_logs_the_read_of_the_pupil(client_for):
+    pupil = targets.taught_pupil()
+    response = client_for("senco").post(url("request_new", pupil), new_data(local_authority=""))
+    assert response.status_code == 200 and escape(pupil.full_name) in response.content.decode()
+    assert AuditEntry.objects.filter(action="pupil.viewed", pupil_id=pupil.pk).count() == 1
 
 
 def test_hostile_text_is_shown_as_text(client_for):

@@ -3,12 +3,15 @@ the school answers within 15 days (SEND Code of Practice 9.83).
 
 The child may not be a pupil yet, so only their initials and the LA's reference are kept,
 never their name. Each change is one transaction with its audit entry; everything is checked
-before anything is written, and a refusal says what is wrong and where.
+before anything is written, and a refusal says what is wrong and where. An answer names the
+consultation's `version` its page was opened at: a different one under the row lock (someone
+answered since) is refused, so an answer is never overwritten unseen.
 """
 
 import datetime as dt
 import re
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from senco import access
@@ -26,6 +29,10 @@ YEAR_GROUPS = range(-2, 14)
 INITIALS_ONLY = (
     "Give only the child's initials, such as J.B. (letters, dots and spaces, at most 5): "
     "never their name."
+)
+STALE_ANSWER = (
+    "Someone answered this consultation since you opened this page: here is the answer saved "
+    "now; record yours again if it is still needed. Nothing was changed."
 )
 
 
@@ -156,6 +163,7 @@ def answer_consultation(
     consultation: LAConsultation,
     *,
     by,
+    expected_version: int,
     answer: str,
     answered_on: dt.date | None,
     reasons: str = "",
@@ -163,7 +171,9 @@ def answer_consultation(
 ) -> LAConsultation:
     """Record the school's answer: it can meet the child's needs, it cannot (with its
     reasons), or it asked for more information; on a day between the consultation's arrival
-    and today. A second answer corrects the first; both stay in the audit log."""
+    and today. A second answer corrects the first; both stay in the audit log.
+    `expected_version` is the consultation's `version` the page was opened at: an answer
+    saved since is not overwritten (the change is refused)."""
     today = today or access.today()
     reasons = reasons.strip()
     errors = Errors()
@@ -184,11 +194,14 @@ def answer_consultation(
     errors.raise_any()
     with transaction.atomic():
         locked = LAConsultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.version != expected_version:
+            raise ValidationError({NON_FIELD_ERRORS: [STALE_ANSWER]})
         before = _answer(locked)
         locked.answer = answer
         locked.answered_on = answered_on
         locked.reasons = reasons
-        locked.save(update_fields=["answer", "answered_on", "reasons"])
+        locked.version += 1
+        locked.save(update_fields=["answer", "answered_on", "reasons", "version"])
         log.change(
             by,
             "ehcp.consultation_answered",

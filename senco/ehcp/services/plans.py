@@ -5,6 +5,12 @@ A version is never changed once saved: every change of content is a new `PlanVer
 next number, its sections A to K, its outcomes (E) and its provision (F), and the earlier ones
 stay readable. Every check runs before anything is written, and a refusal names the section,
 the row and the field.
+
+Two SEN leads changing the same plan at once: a new version names the number of the version it
+started from (`based_on`), and a change of the details names the plan's `version` it was
+opened at (`expected_version`); a different one under the row lock is refused, so nobody
+overwrites a change they have not seen. The plan's `version` moves on with each change of its
+details, each new version (which may be a transfer to another LA) and its end.
 """
 
 import datetime as dt
@@ -44,6 +50,10 @@ MOST_TOP_UP = Decimal(200_000)
 MOST_SESSIONS = Decimal(500)
 MOST_MINUTES = 480  # a school day, as a provision session (senco.provision.models.Session)
 OLDEST_PLAN_YEARS = 30
+STALE_DETAILS = (
+    "Someone changed these details since you opened this page: here is what is saved now; "
+    "make your change again. Nothing was changed."
+)
 AMENDMENT_KINDS = [
     PlanVersion.Kind.AMENDED,
     PlanVersion.Kind.TRIBUNAL,
@@ -570,12 +580,13 @@ def amend_plan(
     sections: Mapping[str, str],
     outcomes: Sequence[OutcomeRow],
     provision: Sequence[ProvisionRow],
-    based_on: int | None = None,
+    based_on: int,
 ) -> PlanVersion:
     """A new version of the plan, whole: the versions before it stay as they were.
 
     `based_on` is the number of the version the change started from: when someone has
-    recorded another version since, the change is refused so nothing is overwritten unseen."""
+    recorded another version since, the change is refused so nothing is overwritten unseen.
+    The plan's `version` moves on, so a details page opened before is refused too."""
     _refuse_ceased(plan)
     latest = current_version(plan)
     errors = Errors()
@@ -605,7 +616,7 @@ def amend_plan(
         _refuse_ceased(plan)
         latest = current_version(plan)
         number = latest.number if latest else 0
-        if based_on is not None and based_on != number:
+        if based_on != number:
             raise _refuse(
                 f"Version {number} of this plan was recorded after you opened the form: "
                 "reload it and make your change again. Nothing was changed."
@@ -620,6 +631,8 @@ def amend_plan(
             saved_by=by,
         )
         _write_content(version, outcomes, provision)
+        plan.version += 1
+        plan.save(update_fields=["version"])
         log.change(
             by,
             "ehcp.plan_amended",
@@ -631,8 +644,12 @@ def amend_plan(
     return version
 
 
-def change_details(plan: EHCPlan, *, by, details: PlanDetails) -> EHCPlan:
-    """The LA, caseworker, reference, funding and phase transfer of a current plan."""
+def change_details(plan: EHCPlan, *, by, expected_version: int, details: PlanDetails) -> EHCPlan:
+    """The LA, caseworker, reference, funding and phase transfer of a current plan.
+
+    `expected_version` is the plan's `version` the page was opened at: when someone has saved
+    a change of the plan since (its details, a new version, its end), the change is refused
+    and nothing changes, so theirs is not reverted unseen (who saved is in the audit log)."""
     _refuse_ceased(plan)
     errors = Errors()
     _check_details(errors, plan.pupil, details, plan.issued_on)
@@ -640,12 +657,15 @@ def change_details(plan: EHCPlan, *, by, details: PlanDetails) -> EHCPlan:
     with transaction.atomic():
         plan = _locked(plan)
         _refuse_ceased(plan)
+        if plan.version != expected_version:
+            raise _refuse(STALE_DETAILS)
         before = _details_of(plan)
         _apply(plan, details)
         after = _details_of(plan)
         changed = [name for name in after if after[name] != before[name]]
         if changed:
-            plan.save(update_fields=changed)
+            plan.version += 1
+            plan.save(update_fields=[*changed, "version"])
             log.change(
                 by,
                 "ehcp.plan_changed",
@@ -678,7 +698,8 @@ def cease_plan(plan: EHCPlan, *, by, on: dt.date, why: str) -> EHCPlan:
         _refuse_ceased(plan)
         plan.ceased_on = on
         plan.ceased_because = why.strip()
-        plan.save(update_fields=["ceased_on", "ceased_because"])
+        plan.version += 1
+        plan.save(update_fields=["ceased_on", "ceased_because", "version"])
         log.change(
             by,
             "ehcp.plan_ceased",
