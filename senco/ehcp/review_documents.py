@@ -4,7 +4,9 @@ for a contribution, the paperwork pack and the review report.
 Neutral, so any LA's own form can be filled from them: headed with the school's letterhead, no
 LA's branding. Each document is written once, as a list of `Block`s (a heading, a paragraph,
 a list, a table), which `documents/review_document.html` prints and `_docx` writes, so the two
-formats never drift apart. File names carry the pupil's initials only.
+formats never drift apart. File names carry the pupil's initials only. Who is invited is
+written as the person downloading may see them (`reviews.invitees_as_seen_by`): a parent whose
+contact is confidential from them is "A parent or carer"; those taken off the list are left out.
 """
 
 import datetime as dt
@@ -79,11 +81,11 @@ def _when(review: AnnualReview) -> str:
 @dataclass
 class Papers:
     """What the documents are written from: the review, its plan's current version and the
-    review's people and record, read once."""
+    review's people (as the reader may see them) and record, read once."""
 
     review: AnnualReview
     version: PlanVersion | None
-    invitees: list = field(default_factory=list)
+    invitees: list[reviews.SeenInvitee] = field(default_factory=list)
     progress: list = field(default_factory=list)
     amendments: list = field(default_factory=list)
 
@@ -96,12 +98,12 @@ class Papers:
         return list(self.version.outcomes.all()) if self.version else []
 
 
-def papers(review: AnnualReview) -> Papers:
+def papers(review: AnnualReview, reader) -> Papers:
     version = plans.current_version(review.plan)
     return Papers(
         review=review,
         version=version,
-        invitees=list(review.invitees.all()),
+        invitees=reviews.invitees_as_seen_by(reader, review),
         progress=list(review.progress.select_related("outcome")),
         amendments=list(review.amendments.all()),
     )
@@ -117,7 +119,7 @@ def _about(p: Papers) -> Block:
 
 
 def _invited(p: Papers) -> list[str]:
-    return [f"{i.name} ({i.get_kind_display()})" for i in p.invitees]
+    return [s.label for s in p.invitees]
 
 
 def _outcome_lines(p: Papers) -> list[str]:
@@ -162,9 +164,9 @@ def contribution_request(p: Papers) -> list[Block]:
     review = p.review
     due = review.contributions_due_on or reviews.dates(review)["contributions_by"]
     asked = [
-        f"{i.name} ({i.get_kind_display()}), asked on {_day(i.contribution_requested_on)}"
-        for i in p.invitees
-        if i.contribution_requested_on
+        f"{s.label}, asked on {_day(s.invitee.contribution_requested_on)}"
+        for s in p.invitees
+        if s.invitee.contribution_requested_on
     ]
     return [
         _about(p),
@@ -218,9 +220,9 @@ def _progress_rows(progress) -> list[list[str]]:
 def paperwork_pack(p: Papers) -> list[Block]:
     review = p.review
     received = [
-        f"{i.name} ({i.get_kind_display()}), received {_day(i.contribution_received_on)}"
-        for i in p.invitees
-        if i.contribution_received_on
+        f"{s.label}, received {_day(s.invitee.contribution_received_on)}"
+        for s in p.invitees
+        if s.invitee.contribution_received_on
     ]
     before = reviews.last_held(review.plan, review)
     progress = list(before.progress.all()) if before else []
@@ -242,7 +244,7 @@ def paperwork_pack(p: Papers) -> list[Block]:
 
 def review_report(p: Papers) -> list[Block]:
     review = p.review
-    came = [f"{i.name} ({i.get_kind_display()})" for i in p.invitees if i.attended]
+    came = [s.label for s in p.invitees if s.invitee.attended]
     by_section = [f"Section {a.section}: {a.text}" for a in p.amendments]
     blocks = [
         _about(p),
@@ -323,7 +325,7 @@ def review_document(request, public_id, review_id, document, fmt):
         raise access.not_visible(request.user, pupil.school, f"review document {document}.{fmt}")
     log.read(request.user, "ehcp.review_document_downloaded", pupil, detail=f"{document}.{fmt}")
     title = f"{DOCUMENTS[document]}: {pupil.full_name}"
-    blocks = WRITERS[document](papers(review))
+    blocks = WRITERS[document](papers(review, request.user))
     name = filename(review, document, fmt)
     if fmt == "docx":
         return word.docx_response(_docx(request, review, title, blocks), name)

@@ -2,7 +2,7 @@
 who may be invited, what the record needs) live in `senco.ehcp.services.reviews`, whose
 refusals come back onto these forms through `senco.forms.add_errors`."""
 
-from typing import cast
+from collections.abc import Sequence
 
 from django import forms
 from django.forms import BoundField
@@ -37,8 +37,28 @@ def _date(label: str, *, hint: str = "For example 20/05/2026.", required: bool =
     return field
 
 
-def _version() -> forms.IntegerField:
-    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+WITHOUT_VERSION = (
+    "This form came without the version of the review it was opened on, so a change made by "
+    "someone else since cannot be told apart: open the page again, then make your change."
+)
+
+
+class VersionedForm(forms.Form):
+    """A form that changes a review names the version of the review it was opened on (a hidden
+    field, required): the service refuses the change if someone else changed the review since.
+    A form sent without it is refused, and its message shows at the top of the form."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={key: WITHOUT_VERSION for key in ("required", "invalid", "min_value")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: nothing to link its error to
+            self.add_error(None, list(self.errors.pop("version")))
+        return data
 
 
 class ArrangementsForm(forms.Form):
@@ -56,7 +76,6 @@ class ArrangementsForm(forms.Form):
     is_phase_transfer = forms.BooleanField(
         label="This review names the next school (a phase transfer review)", required=False
     )
-    version = _version()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,10 +91,16 @@ class ArrangementsForm(forms.Form):
         )
 
 
+class MoveForm(ArrangementsForm, VersionedForm):
+    """New arrangements for a review's meeting."""
+
+
 class InviteeForm(forms.Form):
     """One person invited; a row left blank is no one, and clearing a row removes them."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A parent offered from the pupil's contacts (the service checks the user may see them).
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         label="Who they are",
         required=False,
@@ -127,13 +152,14 @@ def invitees_given(formset) -> list[reviews.Invitee]:
             name=f.cleaned_data["name"],
             email=f.cleaned_data["email"],
             id=f.cleaned_data.get("id"),
+            contact=f.cleaned_data.get("contact"),
         )
         for f in formset.forms
         if f.cleaned_data and not f.is_blank()
     ]
 
 
-class InviteForm(forms.Form):
+class InviteForm(VersionedForm):
     short_notice_reason = _text(
         "Why fewer than two weeks' notice",
         "short_notice_reason",
@@ -141,15 +167,32 @@ class InviteForm(forms.Form):
         "parents agreed”.",
         rows=3,
     )
-    version = _version()
 
 
-class InviteeChoice(forms.ModelMultipleChoiceField):
+class SeenLabels:
+    """Invitees to choose from, each labelled as the user may see them
+    (`reviews.invitees_as_seen_by`)."""
+
+    labels: dict[int, str]
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.get_kind_display()})"
+        return self.labels.get(obj.pk, reviews.HIDDEN_NAME)
 
 
-class ContributionsForm(forms.Form):
+def _choose_from(field, review: AnnualReview, seen: Sequence[reviews.SeenInvitee]) -> None:
+    field.queryset = review.invitees.filter(pk__in=[s.invitee.pk for s in seen])
+    field.labels = {s.invitee.pk: s.label for s in seen}
+
+
+class InviteeChoice(SeenLabels, forms.ModelMultipleChoiceField):
+    pass
+
+
+class InviteeField(SeenLabels, forms.ModelChoiceField):
+    pass
+
+
+class ContributionsForm(VersionedForm):
     """Ask the chosen invitees for their contribution, due by a date."""
 
     invitees = InviteeChoice(
@@ -167,18 +210,13 @@ class ContributionsForm(forms.Form):
         "meeting.",
     )
 
-    def __init__(self, *args, review: AnnualReview, **kwargs):
-        kwargs["prefix"] = "request"
-        super().__init__(*args, **kwargs)
-        cast(InviteeChoice, self.fields["invitees"]).queryset = review.invitees.all()
+    def __init__(self, *args, review: AnnualReview, seen: Sequence[reviews.SeenInvitee], **kw):
+        kw["prefix"] = "request"
+        super().__init__(*args, **kw)
+        _choose_from(self.fields["invitees"], review, seen)
 
 
-class InviteeField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.get_kind_display()})"
-
-
-class ContributionReceivedForm(forms.Form):
+class ContributionReceivedForm(VersionedForm):
     invitee = InviteeField(
         label="From",
         queryset=None,
@@ -190,13 +228,13 @@ class ContributionReceivedForm(forms.Form):
     )
     received_on = _date("Received on")
 
-    def __init__(self, *args, review: AnnualReview, **kwargs):
-        kwargs["prefix"] = "received"
-        super().__init__(*args, **kwargs)
-        cast(InviteeField, self.fields["invitee"]).queryset = review.invitees.all()
+    def __init__(self, *args, review: AnnualReview, seen: Sequence[reviews.SeenInvitee], **kw):
+        kw["prefix"] = "received"
+        super().__init__(*args, **kw)
+        _choose_from(self.fields["invitee"], review, seen)
 
 
-class SentOnForm(forms.Form):
+class SentOnForm(VersionedForm):
     """The day something went out: the paperwork pack, or the report."""
 
     sent_on = _date("Sent on")
@@ -238,7 +276,7 @@ def amendment_formset(data=None, *, initial: list[dict]):
     return formset(data, initial=initial, prefix="amendments")
 
 
-class RecordForm(forms.Form):
+class RecordForm(VersionedForm):
     """The meeting record: progress fields are made per outcome; preparing for adulthood only
     from Year 9."""
 
@@ -265,13 +303,18 @@ class RecordForm(forms.Form):
         error_messages={"required": "Choose what the school recommends: keep, amend or cease."},
     )
     agreed = _text("What was agreed", "agreed", rows=5)
-    version = _version()
 
     def __init__(
-        self, *args, review: AnnualReview, outcomes: list[PlanOutcome], adulthood: bool, **kw
+        self,
+        *args,
+        review: AnnualReview,
+        seen: Sequence[reviews.SeenInvitee],
+        outcomes: list[PlanOutcome],
+        adulthood: bool,
+        **kw,
     ):
         super().__init__(*args, **kw)
-        cast(InviteeChoice, self.fields["attended"]).queryset = review.invitees.all()
+        _choose_from(self.fields["attended"], review, seen)
         if not adulthood:
             del self.fields["preparing_for_adulthood"]
         self.outcomes = outcomes
@@ -319,7 +362,7 @@ class RecordForm(forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedForm):
     la_decision = forms.ChoiceField(
         label="The LA decided to",
         choices=AnnualReview.Decision.choices,
@@ -337,7 +380,6 @@ class DecisionForm(forms.Form):
         hint="Record the amended plan itself from the plan's page.",
         required=False,
     )
-    version = _version()
 
     def decided(self) -> reviews.LADecision:
         data = self.cleaned_data

@@ -90,6 +90,11 @@ def _submit(form, change: Callable[[], T]) -> T | None:
         return None
 
 
+def _versioned(data: dict) -> dict:
+    """A form's cleaned data as a service takes it: the version as `expected_version`."""
+    return {k: v for k, v in data.items() if k != "version"} | {"expected_version": data["version"]}
+
+
 def _initial(review: AnnualReview, fields: Iterable[str]) -> dict:
     return {field: getattr(review, field) for field in fields} | {"version": review.version}
 
@@ -100,8 +105,9 @@ def _context(review: AnnualReview, **more) -> dict:
             "before_meeting": review.status in reviews.BEFORE_MEETING, **more}  # fmt: skip
 
 
-def _sent_on(data, prefix: str, label: str) -> forms.SentOnForm:
-    return forms.SentOnForm(data, label=label, prefix=prefix, initial={"sent_on": access.today()})
+def _sent_on(data, review: AnnualReview, prefix: str, label: str) -> forms.SentOnForm:
+    initial = {"sent_on": access.today(), "version": review.version}
+    return forms.SentOnForm(data, label=label, prefix=prefix, initial=initial)
 
 
 # Dating the meeting.
@@ -141,7 +147,7 @@ def review_change(request, public_id, review_id):
     if refused := _refuse_unless(request, review, reviews.BEFORE_MEETING, "be moved"):
         return refused
     initial = _initial(review, reviews.ARRANGEMENTS)
-    form = forms.ArrangementsForm(request.POST or None, initial=initial)
+    form = forms.MoveForm(request.POST or None, initial=initial)
     if request.method == "POST" and (
         moved := _submit(
             form,
@@ -170,12 +176,14 @@ def _review_page(request, review: AnnualReview, *, paperwork=None, report=None):
     pupil, plan = review.plan.pupil, review.plan
     log.read(request.user, "ehcp.review_viewed", pupil)
     today = access.today()
-    invitees = list(review.invitees.all())
+    invitees = reviews.invitees_as_seen_by(request.user, review)
+    removed = reviews.invitees_as_seen_by(request.user, review, removed=True)
     context = _context(
         review,
         today=today,
         invitees=invitees,
-        steps=reviews.steps(review, today, invitees),
+        removed=removed,
+        steps=reviews.steps(review, today, [s.invitee for s in invitees + removed]),
         next_step=reviews.next_step(review, today),
         warnings=list(reviews.warnings(review).values()),
         progress=list(review.progress.select_related("outcome")),
@@ -184,8 +192,8 @@ def _review_page(request, review: AnnualReview, *, paperwork=None, report=None):
         phase_deadline=reviews.phase_transfer_deadline(plan),
         adulthood=reviews.takes_adulthood(pupil),
         may_manage=access.can(request.user, "ehcp.manage", pupil),
-        paperwork_form=paperwork or _sent_on(None, "paperwork", PAPERWORK),
-        report_form=report or _sent_on(None, "report", REPORT),
+        paperwork_form=paperwork or _sent_on(None, review, "paperwork", PAPERWORK),
+        report_form=report or _sent_on(None, review, "report", REPORT),
         documents=DOCUMENTS,
     )
     return render(request, "ehcp/review.html", context)
@@ -201,11 +209,18 @@ def review(request, public_id, review_id):
 
 
 def _invitee_rows(request, review: AnnualReview) -> list[dict]:
-    listed = list(review.invitees.all())
-    if listed:
-        return [{"id": i.pk, "kind": i.kind, "name": i.name, "email": i.email} for i in listed]
+    """The list as it stands, each as the user may see them (`hidden`: a parent whose contact
+    they may not see, shown but not changed); else the first list offered."""
+    if listed := reviews.invitees_as_seen_by(request.user, review):
+        return [
+            {"id": s.invitee.pk, "kind": s.invitee.kind, "name": s.name, "email": s.email,
+             "hidden": s.hidden}
+            for s in listed
+        ]  # fmt: skip
     suggested = reviews.suggested_invitees(request.user, review.plan)
-    return [{"kind": i.kind, "name": i.name, "email": i.email} for i in suggested]
+    return [
+        {"kind": i.kind, "name": i.name, "email": i.email, "contact": i.contact} for i in suggested
+    ]
 
 
 def _invited_message(done: reviews.Invited) -> str:
@@ -249,25 +264,27 @@ def review_invite(request, public_id, review_id):
     return render(request, "ehcp/review_invite.html", context)
 
 
-def _contribution_forms(request, review: AnnualReview, step: str):
+def _contribution_forms(request, review: AnnualReview, seen, step: str):
     # The school's target, or today when it has passed (a due date in the past is refused).
     due = review.contributions_due_on or max(
         reviews.dates(review)["contributions_by"], access.today()
     )
     chosen = [
-        i for i in review.invitees.all()
-        if i.contribution_requested_on is None
-        and i.kind not in {ReviewInvitee.Kind.PARENT, ReviewInvitee.Kind.PUPIL}
+        s.invitee for s in seen
+        if s.invitee.contribution_requested_on is None
+        and s.invitee.kind not in {ReviewInvitee.Kind.PARENT, ReviewInvitee.Kind.PUPIL}
     ]  # fmt: skip
     request_form = forms.ContributionsForm(
         request.POST if step == "request" else None,
         review=review,
-        initial={"due_on": due, "invitees": chosen},
+        seen=seen,
+        initial={"due_on": due, "invitees": chosen, "version": review.version},
     )
     received_form = forms.ContributionReceivedForm(
         request.POST if step == "received" else None,
         review=review,
-        initial={"received_on": access.today()},
+        seen=seen,
+        initial={"received_on": access.today(), "version": review.version},
     )
     return request_form, received_form
 
@@ -277,24 +294,25 @@ def _contribution_forms(request, review: AnnualReview, step: str):
 def review_contributions(request, public_id, review_id):
     review = get_review(request, public_id, review_id, "ehcp.manage")
     step = request.POST.get("step", "request") if request.method == "POST" else ""
-    request_form, received_form = _contribution_forms(request, review, step)
+    seen = reviews.invitees_as_seen_by(request.user, review)
+    request_form, received_form = _contribution_forms(request, review, seen, step)
     by = request.user
     if step == "received" and _submit(received_form, lambda: reviews.record_contribution(
-        review, by=by, **received_form.cleaned_data
+        review, by=by, **_versioned(received_form.cleaned_data)
     )):  # fmt: skip
-        name = received_form.cleaned_data["invitee"].name
+        chosen = received_form.cleaned_data["invitee"]
+        name = next(s.name for s in seen if s.invitee.pk == chosen.pk)
         messages.success(request, f"Contribution from {name} recorded.")
         return redirect(request.path)
     if step == "request" and _submit(request_form, lambda: reviews.request_contributions(
-        review, by=by, **request_form.cleaned_data
+        review, by=by, **_versioned(request_form.cleaned_data)
     )):  # fmt: skip
         messages.success(request, "Contributions requested. The request letter is below.")
         return redirect(request.path)
     log.read(request.user, "ehcp.review_viewed", review.plan.pupil)
     context = _context(
-        review, request_form=request_form, received_form=received_form,
-        invitees=list(review.invitees.all()),
-    )  # fmt: skip
+        review, request_form=request_form, received_form=received_form, invitees=seen
+    )
     return render(request, "ehcp/review_contributions.html", context)
 
 
@@ -305,9 +323,9 @@ def _mark_sent(request, public_id, review_id, step: str, label: str, mark, messa
     """A day something went out (`step`: the paperwork or the report), from its form on the
     review's page; refused, the page comes back with the form's errors."""
     review = get_review(request, public_id, review_id, "ehcp.manage")
-    form = _sent_on(request.POST, step, label)
+    form = _sent_on(request.POST, review, step, label)
     if sent := _submit(
-        form, lambda: mark(review, by=request.user, sent_on=form.cleaned_data["sent_on"])
+        form, lambda: mark(review, by=request.user, **_versioned(form.cleaned_data))
     ):
         return _done(request, sent, step, message)
     return _review_page(request, review, **{step: form})
@@ -334,10 +352,10 @@ def review_report(request, public_id, review_id):
 # The meeting record and the LA's decision.
 
 
-def _record_initial(review: AnnualReview) -> dict:
+def _record_initial(review: AnnualReview, seen) -> dict:
     initial = {
         "held_on": review.held_on or min(review.meeting_on, access.today()),
-        "attended": [i for i in review.invitees.all() if i.attended],
+        "attended": [s.invitee for s in seen if s.invitee.attended],
         "version": review.version,
     }
     initial |= {field: getattr(review, field) for field in reviews.RECORD if field != "held_on"}
@@ -358,9 +376,10 @@ def review_record(request, public_id, review_id):
     outcomes = reviews.outcomes_of(review.plan)
     adulthood = reviews.takes_adulthood(pupil)
     data = request.POST or None
+    seen = reviews.invitees_as_seen_by(request.user, review)
     form = forms.RecordForm(
-        data, review=review, outcomes=outcomes, adulthood=adulthood,
-        initial=_record_initial(review),
+        data, review=review, seen=seen, outcomes=outcomes, adulthood=adulthood,
+        initial=_record_initial(review, seen),
     )  # fmt: skip
     amendments = forms.amendment_formset(
         data, initial=[{"section": a.section, "text": a.text} for a in review.amendments.all()]

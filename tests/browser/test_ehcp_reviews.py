@@ -1,7 +1,8 @@
 """An annual review in Chromium, from dating the meeting to the LA's decision: the SENCO dates
-the meeting, invites people, asks for contributions and records one, circulates the paperwork,
-records the meeting (progress on every outcome, an amendment to section F), sends the report
-and records the LA's decision to amend. Each page passes axe-core."""
+the meeting, invites people, takes someone invited off the list, asks for contributions and
+records one, circulates the paperwork, records the meeting (progress on every outcome, an
+amendment to section F), sends the report and records the LA's decision to amend. Each page
+passes axe-core."""
 
 import datetime as dt
 
@@ -52,6 +53,15 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(sign_in):
     page.get_by_role("button", name="Save the list and send the invitations").click()
     expect(page.get_by_role("status")).to_contain_text("by email: the email names the pupil by")
     expect(page.get_by_role("row", name="Invitations sent")).to_contain_text("Done on time")
+    assert_accessible(page)
+    # Someone invited and then taken off the list stays on the page, with the day.
+    page.get_by_role("link", name="Change who is invited, or invite more").click()
+    page.get_by_role("group", name=pupil.full_name).get_by_label("Name or role").fill("")
+    page.get_by_role("button", name="Save the list and send the invitations").click()
+    expect(page.get_by_role("status")).to_contain_text("nobody was emailed")
+    expect(page.get_by_role("heading", name="Taken off the list")).to_be_visible()
+    taken_off = f"{pupil.full_name} (The pupil or young person): invited on {today:%-d %B %Y}"
+    expect(page.get_by_text(taken_off)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Contributions").click()

@@ -10,9 +10,10 @@ the form's errors (200); a page for a later step redirects (302) while the revie
 import datetime as dt
 from collections.abc import Callable
 
+from senco.accounts.models import User
 from senco.ehcp.models import AnnualReview, EHCPlan
 from senco.ehcp.services import reviews
-from senco.pupils.models import Pupil
+from senco.pupils.models import Contact, Pupil, PupilContact
 from tests import targets
 from tests.ehcp import helpers
 from tests.matrix import answers
@@ -140,7 +141,25 @@ def held(pupil: Pupil) -> AnnualReview:
 def reported(pupil: Pupil) -> AnnualReview:
     """A review held yesterday, its report sent to the LA today."""
     review = held(pupil)
-    return reviews.send_report(review, by=senco_of(pupil), sent_on=dt.date.today())
+    return reviews.send_report(
+        review, by=senco_of(pupil), expected_version=review.version, sent_on=dt.date.today()
+    )
+
+
+def a_parent(pupil: Pupil, last_name: str, *, confidential_to: str = "") -> Contact:
+    """A contact with parental responsibility for the pupil, with an email address; when
+    `confidential_to` names a user, confidential to them alone (a parent in a refuge)."""
+    found = Contact.objects.create(
+        school=pupil.school, first_name="Sam", last_name=last_name,
+        email=f"{last_name.lower()}@family.example.org", is_confidential=bool(confidential_to),
+    )  # fmt: skip
+    PupilContact.objects.create(
+        pupil=pupil, contact=found, relationship=PupilContact.Relationship.CARER,
+        parental_responsibility=True,
+    )  # fmt: skip
+    if confidential_to:
+        found.confidential_to.set([User.objects.get(username=confidential_to)])
+    return found
 
 
 def _kwargs(review: AnnualReview, **more) -> dict:

@@ -13,7 +13,7 @@ from senco.audit.models import AuditEntry
 from senco.ehcp.models import AnnualReview
 from senco.ehcp.services import reviews
 from tests import targets
-from tests.ehcp.review_matrix import held, planned, record_for, senco_of
+from tests.ehcp.review_matrix import a_parent, held, planned, record_for, senco_of
 
 pytestmark = pytest.mark.django_db
 DOCUMENTS = ["invitation", "contribution-request", "paperwork-pack", "review-report"]
@@ -50,6 +50,7 @@ def review() -> AnnualReview:
     by = senco_of(pupil)
     review = reviews.send_invitations(
         review, by=by, invitees=[reviews.Invitee("health", "Speech therapist")],
+        expected_version=review.version,
         short_notice_reason="Held already: recorded afterwards.", today=review.meeting_on,
     ).review  # fmt: skip
     record = record_for(
@@ -98,7 +99,11 @@ def test_the_paperwork_pack_holds_the_plan_views_contributions_and_progress_so_f
 ):
     therapist = review.invitees.get()
     reviews.record_contribution(
-        review, by=senco_of(review.plan.pupil), invitee=therapist, received_on=review.meeting_on
+        review,
+        by=senco_of(review.plan.pupil),
+        expected_version=review.version,
+        invitee=therapist,
+        received_on=review.meeting_on,
     )
     text = text_of(client_for("senco").get(address(review, "paperwork-pack", "docx")))
     version = reviews.current_version(review.plan)
@@ -139,3 +144,37 @@ def test_a_download_is_audited_and_an_unknown_document_is_not_found(client_for, 
     assert entry.pupil_id == review.plan.pupil_id and entry.object_label == "review-report.pdf"
     assert client.get(address(review, "statement", "pdf")).status_code == 404
     assert client.get(address(review, "invitation", "odt")).status_code == 404
+
+
+def test_a_parent_confidential_to_the_senco_is_a_parent_or_carer_in_the_heads_documents(
+    client_for,
+):
+    pupil = targets.taught_pupil()
+    parent = a_parent(pupil, "Refugecarer", confidential_to="senco")
+    review = planned(pupil)
+    rows = [
+        reviews.Invitee("parent", str(parent), parent.email, contact=parent.pk),
+        reviews.Invitee("health", "Speech therapist"),
+    ]
+    by = senco_of(pupil)
+    review = reviews.send_invitations(
+        review, by=by, invitees=rows, expected_version=review.version
+    ).review
+    therapist = review.invitees.get(kind="health")
+    review = reviews.request_contributions(
+        review, by=by, invitees=list(review.invitees.all()), expected_version=review.version,
+        due_on=reviews.dates(review)["contributions_by"],
+    )  # fmt: skip
+    for document in ("invitation", "contribution-request", "review-report"):
+        text = text_of(client_for("head").get(address(review, document, "docx")))
+        assert "Refugecarer" not in text and parent.email not in text, document
+        assert "A parent or carer" in text and "Speech therapist (Health)" in text, document
+        text = text_of(client_for("senco").get(address(review, document, "docx")))
+        assert f"{parent} (Parent or carer)" in text, document
+    # Taken off the list: left out of the documents.
+    keep = [reviews.Invitee("parent", str(parent), id=review.invitees.get(kind="parent").pk)]
+    reviews.send_invitations(review, by=by, invitees=keep, expected_version=review.version)
+    text = text_of(client_for("senco").get(address(review, "invitation", "docx")))
+    assert "Speech therapist" not in text
+    therapist.refresh_from_db()
+    assert therapist.removed_on is not None

@@ -13,7 +13,7 @@ from senco.ehcp.models import AnnualReview, OutcomeProgress, PlanOutcome, Review
 from senco.ehcp.services import reviews
 from senco.pupils.models import Pupil
 from tests import targets
-from tests.ehcp.review_matrix import fresh_plan, held, planned, reported
+from tests.ehcp.review_matrix import a_parent, fresh_plan, held, planned, reported
 from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,12 @@ def invite_data(rows: list[tuple[str, str, str]], reason: str = "", version: int
         data |= {f"invitees-{n}-kind": kind, f"invitees-{n}-name": name,
                  f"invitees-{n}-email": email}  # fmt: skip
     return data
+
+
+def version_of(review: AnnualReview, prefix: str) -> dict:
+    """The hidden field of a form on a review's pages: the version it was opened on."""
+    review.refresh_from_db()
+    return {f"{prefix}-version": str(review.version)}
 
 
 ROWS = [("parent", "Mrs Parent", ""), ("la", "A. Caseworker", "caseworker@la.example.org")]
@@ -211,7 +217,8 @@ def test_contributions_due_after_the_paperwork_date_are_refused_on_the_page(senc
     late = reviews.dates(review)["paperwork_by"] + dt.timedelta(days=1)
     response = senco.post(
         url(review, "review_contributions"),
-        {"step": "request", "request-invitees": [la.pk], "request-due_on": late.isoformat()},
+        {"step": "request", "request-invitees": [la.pk], "request-due_on": late.isoformat()}
+        | version_of(review, "request"),
     )
     assert response.status_code == 200
     assert b"come after the paperwork must be circulated" in response.content
@@ -221,12 +228,14 @@ def test_contributions_due_after_the_paperwork_date_are_refused_on_the_page(senc
     due = reviews.dates(review)["contributions_by"]
     response = senco.post(
         url(review, "review_contributions"),
-        {"step": "request", "request-invitees": [la.pk], "request-due_on": due.isoformat()},
+        {"step": "request", "request-invitees": [la.pk], "request-due_on": due.isoformat()}
+        | version_of(review, "request"),
     )
     assert response.status_code == 302
     response = senco.post(
         url(review, "review_contributions"),
-        {"step": "received", "received-invitee": la.pk, "received-received_on": TODAY},
+        {"step": "received", "received-invitee": la.pk, "received-received_on": TODAY}
+        | version_of(review, "received"),
     )
     la.refresh_from_db()
     assert (la.contribution_requested_on, la.contribution_received_on) == (TODAY, TODAY)
@@ -234,11 +243,16 @@ def test_contributions_due_after_the_paperwork_date_are_refused_on_the_page(senc
 
 def test_the_paperwork_is_marked_circulated_on_the_review_page(senco, pupil):
     review = planned(pupil)
-    response = senco.post(url(review, "review_paperwork"), {"paperwork-sent_on": ""})
+    response = senco.post(
+        url(review, "review_paperwork"), {"paperwork-sent_on": ""} | version_of(review, "paperwork")
+    )
     assert response.status_code == 200 and b"Give the date: paperwork circulated on" in (
         response.content
     )
-    response = senco.post(url(review, "review_paperwork"), {"paperwork-sent_on": TODAY})
+    response = senco.post(
+        url(review, "review_paperwork"),
+        {"paperwork-sent_on": TODAY} | version_of(review, "paperwork"),
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.paperwork_sent_on == TODAY
@@ -298,7 +312,9 @@ def test_a_stale_record_form_is_refused(senco, pupil):
 
 def test_a_report_before_the_meeting_is_refused_on_the_review_page(senco, pupil):
     review = planned(pupil)
-    response = senco.post(url(review, "review_report"), {"report-sent_on": TODAY})
+    response = senco.post(
+        url(review, "review_report"), {"report-sent_on": TODAY} | version_of(review, "report")
+    )
     assert response.status_code == 200
     assert b"the meeting has not been recorded yet" in response.content
     review.refresh_from_db()
@@ -308,7 +324,9 @@ def test_a_report_before_the_meeting_is_refused_on_the_review_page(senco, pupil)
 def test_the_las_decision_is_recorded_after_the_report(senco, pupil):
     review = held(pupil)
     assert senco.get(url(review, "review_decision")).status_code == 302
-    senco.post(url(review, "review_report"), {"report-sent_on": TODAY})
+    senco.post(
+        url(review, "review_report"), {"report-sent_on": TODAY} | version_of(review, "report")
+    )
     review.refresh_from_db()
     data = {"la_decision": "amend", "la_decided_on": TODAY, "version": review.version}
     response = senco.post(url(review, "review_decision"), data, follow=True)
@@ -370,3 +388,153 @@ def test_the_panel_offers_the_senco_a_review_and_shows_parents_the_dates_only(cl
     assert f"{review.meeting_on:%-d %B %Y}" in page
     assert url(review) not in page and "Date the annual review" not in page
     assert plan.reviews.count() == 1
+
+
+# Who is invited, as each user may see them.
+
+
+def test_a_parent_confidential_to_the_senco_shows_to_the_head_as_a_parent_or_carer(
+    client_for, pupil
+):
+    parent = a_parent(pupil, "Refugecarer", confidential_to="senco")
+    review = planned(pupil)
+    senco = client_for("senco")
+    assert "Refugecarer" in senco.get(url(review, "review_invite")).content.decode()
+    row = invite_data([("parent", str(parent), parent.email)])
+    response = senco.post(url(review, "review_invite"), row | {"invitees-0-contact": parent.pk})
+    assert response.status_code == 302
+    assert review.invitees.get().contact == parent
+    assert "Refugecarer" in senco.get(url(review)).content.decode()
+    page = client_for("head").get(url(review)).content.decode()
+    assert "Refugecarer" not in page and parent.email not in page
+    assert "A parent or carer" in page
+
+
+def test_the_invite_form_refuses_a_contact_the_senco_may_not_see(senco, pupil):
+    hidden = a_parent(pupil, "Headonlycarer", confidential_to="head")
+    review = planned(pupil)
+    data = invite_data([("parent", "Anyone", "")]) | {"invitees-0-contact": hidden.pk}
+    response = senco.post(url(review, "review_invite"), data)
+    assert response.status_code == 200
+    assert b"the parent or carer chosen is not one of this pupil" in response.content
+    assert not review.invitees.exists()
+
+
+def test_a_parent_hidden_from_the_senco_is_shown_but_not_changed_on_the_senco_pages(senco, pupil):
+    hidden = a_parent(pupil, "Headonlycarer", confidential_to="head")
+    review = planned(pupil)
+    theirs = review.invitees.create(
+        kind="parent", contact=hidden, name=str(hidden), email=hidden.email, invited_on=TODAY
+    )
+    for name in ("review", "review_invite", "review_contributions", "review_record"):
+        page = senco.get(url(review, name)).content.decode()
+        assert "Headonlycarer" not in page and hidden.email not in page, name
+        assert "A parent or carer" in page, name
+    page = senco.get(url(review, "review_invite")).content.decode()
+    assert 'type="hidden" name="invitees-0-name" value="A parent or carer"' in page
+    data = invite_data([("parent", "A parent or carer", "")], version=review.version)
+    data |= {"invitees-0-id": theirs.pk, "invitees-INITIAL_FORMS": "1"}
+    assert senco.post(url(review, "review_invite"), data).status_code == 302
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.email, theirs.removed_on) == (str(hidden), hidden.email, None)
+
+
+def test_someone_taken_off_the_list_shows_on_the_review_page_with_the_day(senco, pupil):
+    review = planned(pupil)
+    senco.post(url(review, "review_invite"), invite_data(ROWS))
+    review.refresh_from_db()
+    la = review.invitees.get(kind="la")
+    parent = review.invitees.get(kind="parent")
+    data = invite_data(ROWS[:1], version=review.version)
+    data |= {"invitees-0-id": parent.pk, "invitees-INITIAL_FORMS": "1"}
+    assert senco.post(url(review, "review_invite"), data).status_code == 302
+    la.refresh_from_db()
+    assert la.removed_on == TODAY
+    page = senco.get(url(review)).content.decode()
+    assert "Taken off the list" in page
+    assert f"A. Caseworker (Local authority): invited on {TODAY:%-d %B %Y}, taken off" in page
+    page = senco.get(url(review, "review_invite")).content.decode()
+    assert "A. Caseworker" not in page
+
+
+# A form without its version: refused, nothing changed.
+
+
+def _move(review):
+    return {"meeting_on": days(40).isoformat(), "meeting_time": "10:00"}
+
+
+def _invite(review):
+    data = invite_data(ROWS)
+    del data["version"]
+    return data
+
+
+def _contributions(review):
+    la = review.invitees.create(kind="la", name="A. Caseworker", invited_on=TODAY)
+    due = reviews.dates(review)["contributions_by"]
+    return {"step": "request", "request-invitees": [la.pk], "request-due_on": due.isoformat()}
+
+
+def _received(review):
+    la = review.invitees.create(kind="la", name="A. Caseworker", invited_on=TODAY)
+    return {"step": "received", "received-invitee": la.pk, "received-received_on": TODAY}
+
+
+def _record(review):
+    data = record_data(review)
+    del data["version"]
+    return data
+
+
+def _paperwork(review):
+    return {"paperwork-sent_on": TODAY}
+
+
+def _report(review):
+    return {"report-sent_on": TODAY}
+
+
+def _decision(review):
+    return {"la_decision": "keep", "la_decided_on": TODAY}
+
+
+WITHOUT_VERSION = [
+    ("review_change", planned, _move),
+    ("review_invite", planned, _invite),
+    ("review_contributions", planned, _contributions),
+    ("review_contributions", planned, _received),
+    ("review_paperwork", planned, _paperwork),
+    ("review_record", lambda p: planned(p, meeting_in_days=-1), _record),
+    ("review_report", held, _report),
+    ("review_decision", reported, _decision),
+]
+
+
+def _state(review: AnnualReview) -> tuple:
+    review.refresh_from_db()
+    invitees = review.invitees.values_list(
+        "invited_on", "contribution_requested_on", "contribution_received_on"
+    )
+    return (review.version, review.status, review.meeting_on, review.paperwork_sent_on,
+            review.held_on, review.report_sent_on, review.la_decision,
+            list(invitees))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "data"),
+    WITHOUT_VERSION,
+    ids=[d.__name__.strip("_") for _, _, d in WITHOUT_VERSION],
+)
+def test_a_form_sent_without_its_version_is_refused_and_nothing_changes(
+    senco, pupil, name, make, data
+):
+    review = make(pupil)
+    posted = data(review)
+    before = _state(review)
+    response = senco.post(url(review, name), posted)
+    assert response.status_code == 200
+    assert b"This form came without the version of the review it was opened on" in (
+        response.content
+    )
+    assert _state(review) == before

@@ -6,6 +6,8 @@ The services take `today`, so a whole review is walked through on fixed dates ar
 on 20 May 2026."""
 
 import datetime as dt
+import inspect
+import json
 
 import pytest
 from django.core import mail
@@ -18,7 +20,7 @@ from senco.ehcp.services import reviews
 from senco.pupils.models import Pupil
 from tests import targets
 from tests.ehcp import helpers
-from tests.ehcp.review_matrix import record_for
+from tests.ehcp.review_matrix import a_parent, record_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +76,29 @@ INVITEES = [
 
 def invited(review, senco, today: dt.date = INVITED_ON, reason: str = "") -> AnnualReview:
     return reviews.send_invitations(
-        review, by=senco, invitees=INVITEES, short_notice_reason=reason, today=today
+        review,
+        by=senco,
+        expected_version=review.version,
+        invitees=INVITEES,
+        short_notice_reason=reason,
+        today=today,
     ).review
+
+
+def ask(review, senco, invitees, due_on: dt.date, today: dt.date) -> AnnualReview:
+    """Ask for contributions, from the review as it stands."""
+    return reviews.request_contributions(
+        review, by=senco, invitees=invitees, due_on=due_on, expected_version=review.version,
+        today=today,
+    )  # fmt: skip
+
+
+def came_in(review, senco, invitee, received_on: dt.date, today: dt.date) -> AnnualReview:
+    """A contribution received, from the review as it stands."""
+    return reviews.record_contribution(
+        review, by=senco, invitee=invitee, received_on=received_on,
+        expected_version=review.version, today=today,
+    )  # fmt: skip
 
 
 def record(review, senco, *, version: int | None = None, **fields) -> AnnualReview:
@@ -158,7 +181,9 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(
     assert review.status == Status.PLANNED and review.due_by == dt.date(2026, 6, 1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = reviews.send_invitations(review, by=senco, invitees=INVITEES, today=on(1))
+        done = reviews.send_invitations(
+            review, by=senco, expected_version=review.version, invitees=INVITEES, today=on(1)
+        )
     review = done.review
     assert (done.invited, done.emailed) == (3, 2)
     assert done.not_emailed == ["Parent or carer: Mrs Parent"]
@@ -170,15 +195,13 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(
     ]
 
     asked = list(review.invitees.exclude(kind=ReviewInvitee.Kind.PARENT))
-    review = reviews.request_contributions(
-        review, by=senco, invitees=asked, due_on=on(4), today=on(1)
-    )
+    review = ask(review, senco, asked, on(4), on(1))
     assert review.contributions_due_on == on(4)
     health = review.invitees.get(kind=ReviewInvitee.Kind.HEALTH)
-    review = reviews.record_contribution(
-        review, by=senco, invitee=health, received_on=on(4), today=on(5)
+    review = came_in(review, senco, health, on(4), on(5))
+    review = reviews.circulate_paperwork(
+        review, by=senco, expected_version=review.version, sent_on=on(6), today=on(6)
     )
-    review = reviews.circulate_paperwork(review, by=senco, sent_on=on(6), today=on(6))
     assert review.status == Status.PAPERWORK
 
     amend = reviews.Amendment("F", "Add a social communication group, twice a week.")
@@ -202,12 +225,16 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(
     assert list(review.amendments.values_list("section", flat=True)) == ["F"]
     assert review.invitees.filter(attended=True).count() == 2
 
-    review = reviews.send_report(review, by=senco, sent_on=on(28), today=on(28))
+    review = reviews.send_report(
+        review, by=senco, expected_version=review.version, sent_on=on(28), today=on(28)
+    )
     assert review.status == Status.REPORTED
     assert reviews.next_step(review, on(28)) == ("The LA's decision", on(17, 6), "later")
 
     decided = reviews.LADecision(AnnualReview.Decision.AMEND, on(10, 6), on(12, 6))
-    review = reviews.record_la_decision(review, by=senco, decided=decided, today=on(15, 6))
+    review = reviews.record_la_decision(
+        review, by=senco, expected_version=review.version, decided=decided, today=on(15, 6)
+    )
     assert review.status == Status.DONE and not review.is_open
     assert reviews.amendment_dates(review) == {
         "comments_by": on(27, 6),
@@ -216,7 +243,9 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(
     }
     assert reviews.next_step(review, on(15, 6))[:2] == ("The final amended plan", on(7, 8))
     decided = reviews.LADecision(AnnualReview.Decision.AMEND, on(10, 6), on(12, 6), on(30, 7))
-    review = reviews.record_la_decision(review, by=senco, decided=decided, today=on(31, 7))
+    review = reviews.record_la_decision(
+        review, by=senco, expected_version=review.version, decided=decided, today=on(31, 7)
+    )
     assert reviews.next_step(review, on(31, 7)) == ("Review done", None, "done")
     assert reviews.warnings(review) == {}
 
@@ -260,12 +289,18 @@ def test_sending_again_invites_only_those_added_and_a_move_invites_everyone_agai
         reviews.Invitee(ReviewInvitee.Kind.STAFF, "Class teacher", "ct@school.example.org")
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        done = reviews.send_invitations(review, by=senco, invitees=rows, today=on(2))
+        done = reviews.send_invitations(
+            review, by=senco, expected_version=review.version, invitees=rows, today=on(2)
+        )
     assert (done.invited, done.emailed) == (1, 1)
     assert mail.outbox[-1].to == ["ct@school.example.org"]
 
     moved = reviews.move_review(
-        done.review, by=senco, arrangements=arrangements(on(27)), today=on(3)
+        done.review,
+        by=senco,
+        expected_version=done.review.version,
+        arrangements=arrangements(on(27)),
+        today=on(3),
     )
     assert moved.meeting_on == on(27)
     assert not moved.invitees.filter(invited_on__isnull=False).exists()
@@ -344,7 +379,9 @@ def test_an_invitee_without_a_name_or_with_a_bad_email_is_refused(plan, senco):
         reviews.Invitee("friend", "Someone", "not-an-address"),
     ]
     error = refused(
-        lambda: reviews.send_invitations(review, by=senco, invitees=rows, today=on(1)),
+        lambda: reviews.send_invitations(
+            review, by=senco, expected_version=review.version, invitees=rows, today=on(1)
+        ),
         "invitees",
         "Row 1: give a name or a role.",
     )
@@ -357,9 +394,7 @@ def test_contributions_due_after_the_paperwork_date_are_refused(plan, senco):
     review = invited(dated(plan, senco), senco)
     asked = list(review.invitees.all())
     refused(
-        lambda: reviews.request_contributions(
-            review, by=senco, invitees=asked, due_on=on(7), today=on(1)
-        ),
+        lambda: ask(review, senco, asked, on(7), on(1)),
         "due_on",
         "Contributions due on 07/05/2026 come after the paperwork must be circulated (06/05/2026",
     )
@@ -373,9 +408,7 @@ def test_contributions_from_another_reviews_list_are_refused(plan, senco):
     other = helpers.review_for(helpers.ehc_plan_for(targets.parents_child()))
     stranger = ReviewInvitee.objects.create(review=other, kind="la", name="Another LA")
     refused(
-        lambda: reviews.request_contributions(
-            review, by=senco, invitees=[stranger], due_on=on(4), today=on(1)
-        ),
+        lambda: ask(review, senco, [stranger], on(4), on(1)),
         "invitees",
         "Choose people on this review's list.",
     )
@@ -473,13 +506,17 @@ def test_a_stale_record_is_refused(plan, senco):
 def test_a_report_before_the_meeting_is_refused(plan, senco):
     review = invited(dated(plan, senco), senco)
     refused(
-        lambda: reviews.send_report(review, by=senco, sent_on=on(21), today=on(21)),
+        lambda: reviews.send_report(
+            review, by=senco, expected_version=review.version, sent_on=on(21), today=on(21)
+        ),
         "__all__",
         "This review cannot send its report: the meeting has not been recorded yet",
     )
     review = record(review, senco)
     refused(
-        lambda: reviews.send_report(review, by=senco, sent_on=on(19), today=on(21)),
+        lambda: reviews.send_report(
+            review, by=senco, expected_version=review.version, sent_on=on(19), today=on(21)
+        ),
         "sent_on",
         "19/05/2026 is before the meeting, held on 20/05/2026",
     )
@@ -490,7 +527,9 @@ def test_a_report_before_the_meeting_is_refused(plan, senco):
 def test_a_late_report_is_allowed_with_a_warning(plan, senco):
     review = dated(plan, senco)
     review = record(review, senco)
-    review = reviews.send_report(review, by=senco, sent_on=on(5, 6), today=on(5, 6))
+    review = reviews.send_report(
+        review, by=senco, expected_version=review.version, sent_on=on(5, 6), today=on(5, 6)
+    )
     assert "more than two weeks after the meeting" in reviews.warnings(review)["report"]
 
 
@@ -498,7 +537,9 @@ def test_a_decision_before_the_report_is_refused(plan, senco):
     review = dated(plan, senco)
     decided = reviews.LADecision(AnnualReview.Decision.KEEP, on(1, 6))
     refused(
-        lambda: reviews.record_la_decision(review, by=senco, decided=decided, today=on(2, 6)),
+        lambda: reviews.record_la_decision(
+            review, by=senco, expected_version=review.version, decided=decided, today=on(2, 6)
+        ),
         "__all__",
         "its report has not gone to the LA yet: send the report first",
     )
@@ -509,16 +550,22 @@ def test_a_decision_before_the_report_is_refused(plan, senco):
 def test_amendment_dates_without_a_decision_to_amend_are_refused(plan, senco):
     review = dated(plan, senco)
     review = record(review, senco)
-    review = reviews.send_report(review, by=senco, sent_on=on(22), today=on(22))
+    review = reviews.send_report(
+        review, by=senco, expected_version=review.version, sent_on=on(22), today=on(22)
+    )
     decided = reviews.LADecision(AnnualReview.Decision.KEEP, on(1, 6), on(2, 6))
     refused(
-        lambda: reviews.record_la_decision(review, by=senco, decided=decided, today=on(3, 6)),
+        lambda: reviews.record_la_decision(
+            review, by=senco, expected_version=review.version, decided=decided, today=on(3, 6)
+        ),
         "amendment_proposed_on",
         "Amendment dates go with a decision to amend the plan",
     )
     decided = reviews.LADecision(AnnualReview.Decision.AMEND, on(19))
     refused(
-        lambda: reviews.record_la_decision(review, by=senco, decided=decided, today=on(3, 6)),
+        lambda: reviews.record_la_decision(
+            review, by=senco, expected_version=review.version, decided=decided, today=on(3, 6)
+        ),
         "la_decided_on",
         "19/05/2026 is before the meeting, held on 20/05/2026.",
     )
@@ -542,7 +589,9 @@ def test_over_long_text_and_a_null_character_are_refused(plan, senco):
     assert "Remove the null character from the pupil's view." in error.message_dict["pupil_view"]
     rows = [reviews.Invitee(ReviewInvitee.Kind.LA, "x" * 201)]
     refused(
-        lambda: reviews.send_invitations(review, by=senco, invitees=rows, today=on(1)),
+        lambda: reviews.send_invitations(
+            review, by=senco, expected_version=review.version, invitees=rows, today=on(1)
+        ),
         "invitees",
         "Row 1's name is 201 characters long",
     )
@@ -555,8 +604,10 @@ def test_steps_on_a_review_past_them_are_refused(plan, senco):
     review = record(review, senco)
     for call, words in (
         (lambda: reviews.move_review(review, by=senco, arrangements=arrangements(on(27)),
-                                     today=on(21)), "cannot be moved: the meeting was held"),
-        (lambda: reviews.circulate_paperwork(review, by=senco, sent_on=on(19), today=on(21)),
+                                     expected_version=review.version, today=on(21)),
+         "cannot be moved: the meeting was held"),
+        (lambda: reviews.circulate_paperwork(review, by=senco, sent_on=on(19),
+                                             expected_version=review.version, today=on(21)),
          "cannot circulate paperwork"),
         (lambda: invited(review, senco, today=on(1)), "cannot send invitations"),
     ):  # fmt: skip
@@ -565,10 +616,14 @@ def test_steps_on_a_review_past_them_are_refused(plan, senco):
 
 def test_paperwork_after_the_paperwork_date_is_allowed_with_a_warning(plan, senco):
     review = invited(dated(plan, senco), senco)
-    review = reviews.circulate_paperwork(review, by=senco, sent_on=on(12), today=on(12))
+    review = reviews.circulate_paperwork(
+        review, by=senco, expected_version=review.version, sent_on=on(12), today=on(12)
+    )
     assert "less than two weeks before the meeting" in reviews.warnings(review)["paperwork"]
     refused(
-        lambda: reviews.circulate_paperwork(review, by=senco, sent_on=on(13), today=on(12)),
+        lambda: reviews.circulate_paperwork(
+            review, by=senco, expected_version=review.version, sent_on=on(13), today=on(12)
+        ),
         "sent_on",
         "13/05/2026 is still to come",
     )
@@ -594,20 +649,234 @@ def test_steps_not_done_before_the_meeting_show_as_not_done_once_it_is_held(plan
     assert states["meeting"] == "Done on time" and states["report"] == "Due soon"
 
 
-def test_clearing_a_row_takes_someone_off_the_list_unless_their_advice_came_in(plan, senco):
+def test_clearing_a_row_takes_someone_invited_off_the_list_unless_their_advice_came_in(plan, senco):
     review = invited(dated(plan, senco), senco)
     health = review.invitees.get(kind=ReviewInvitee.Kind.HEALTH)
-    review = reviews.record_contribution(
-        review, by=senco, invitee=health, received_on=on(3), today=on(3)
-    )
+    review = came_in(review, senco, health, on(3), on(3))
     parent = review.invitees.get(kind=ReviewInvitee.Kind.PARENT)
     keep = [reviews.Invitee(parent.kind, parent.name, id=parent.pk)]
     refused(
-        lambda: reviews.send_invitations(review, by=senco, invitees=keep, today=on(3)),
+        lambda: reviews.send_invitations(
+            review, by=senco, expected_version=review.version, invitees=keep, today=on(3)
+        ),
         "invitees",
         "Speech therapist's contribution came in: they stay on the list.",
     )
     assert review.invitees.count() == 3
     keep.append(reviews.Invitee(health.kind, health.name, health.email, id=health.pk))
-    done = reviews.send_invitations(review, by=senco, invitees=keep, today=on(3))
-    assert done.invited == 0 and set(done.review.invitees.all()) == {parent, health}
+    done = reviews.send_invitations(
+        review, by=senco, expected_version=review.version, invitees=keep, today=on(3)
+    )
+    assert done.invited == 0
+    assert set(done.review.invitees.filter(removed_on__isnull=True)) == {parent, health}
+    caseworker = review.invitees.get(kind=ReviewInvitee.Kind.LA)
+    assert (caseworker.invited_on, caseworker.removed_on) == (INVITED_ON, on(3))
+
+
+# Who is invited: a parent from the pupil's contacts shows only to those who may see them.
+
+
+def send(review, senco, rows, today: dt.date = INVITED_ON) -> reviews.Invited:
+    return reviews.send_invitations(
+        review, by=senco, invitees=rows, expected_version=review.version, today=today
+    )
+
+
+def from_contact(parent) -> reviews.Invitee:
+    return reviews.Invitee(ReviewInvitee.Kind.PARENT, str(parent), parent.email, contact=parent.pk)
+
+
+def test_a_parent_offered_from_the_contacts_is_invited_with_their_contact(plan, senco, pupil):
+    parent = a_parent(pupil, "Offeredcarer")
+    offered = [i for i in reviews.suggested_invitees(senco, plan) if i.contact == parent.pk]
+    assert [i.name for i in offered] == [str(parent)]
+    review = send(dated(plan, senco), senco, offered).review
+    invitee = review.invitees.get()
+    assert (invitee.contact, invitee.name) == (parent, str(parent))
+
+
+def test_a_parent_confidential_to_the_senco_shows_to_the_head_as_a_parent_or_carer(
+    plan, senco, pupil, persona
+):
+    parent = a_parent(pupil, "Refugecarer", confidential_to="senco")
+    caseworker = reviews.Invitee(ReviewInvitee.Kind.LA, "A. Caseworker", "cw@la.example.org")
+    review = send(dated(plan, senco), senco, [from_contact(parent), caseworker]).review
+    as_senco = {(s.name, s.email) for s in reviews.invitees_as_seen_by(senco, review)}
+    assert (str(parent), parent.email) in as_senco
+    as_head = reviews.invitees_as_seen_by(persona("head"), review)
+    assert {(s.name, s.email, s.label) for s in as_head} == {
+        ("A parent or carer", "", "A parent or carer"),
+        ("A. Caseworker", "cw@la.example.org", "A. Caseworker (Local authority)"),
+    }
+
+
+def test_a_contact_the_user_may_not_see_cannot_be_attached_to_an_invitee(plan, senco, pupil):
+    hidden = a_parent(pupil, "Headonlycarer", confidential_to="head")
+    elsewhere = a_parent(targets.parents_child(), "Othercarer")
+    review = dated(plan, senco)
+    for contact in (hidden, elsewhere):
+        refused(
+            lambda contact=contact: send(review, senco, [from_contact(contact)]),
+            "invitees",
+            "Row 1: the parent or carer chosen is not one of this pupil's contacts you may see",
+        )
+    assert not review.invitees.exists()
+
+
+def test_a_contact_is_invited_as_a_parent_or_carer(plan, senco, pupil):
+    parent = a_parent(pupil, "Kindcarer")
+    row = reviews.Invitee(ReviewInvitee.Kind.HEALTH, "Dr Kind", contact=parent.pk)
+    review = dated(plan, senco)
+    refused(lambda: send(review, senco, [row]), "invitees", "choose “Parent or carer”")
+    assert not review.invitees.exists()
+
+
+def test_a_parent_hidden_from_the_senco_stays_as_they_are_when_the_senco_saves_the_list(
+    plan, senco, pupil
+):
+    hidden = a_parent(pupil, "Headonlycarer", confidential_to="head")
+    review = dated(plan, senco)
+    theirs = review.invitees.create(
+        kind=ReviewInvitee.Kind.PARENT, contact=hidden, name=str(hidden), email=hidden.email
+    )
+    (seen,) = reviews.invitees_as_seen_by(senco, review)
+    assert (seen.name, seen.email, seen.hidden) == ("A parent or carer", "", True)
+    masked = reviews.Invitee(ReviewInvitee.Kind.PARENT, "A parent or carer", id=theirs.pk)
+    done = send(review, senco, [masked, INVITEES[1]])
+    assert done.not_emailed == []
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.email, theirs.invited_on) == (str(hidden), hidden.email, INVITED_ON)
+    send(done.review, senco, [INVITEES[2]], today=on(2))  # the row left out
+    theirs.refresh_from_db()
+    assert theirs.removed_on is None
+
+
+# Taking someone off the list: kept once invited, and the audit names who changed.
+
+
+def last_entry(review: AnnualReview, action: str) -> dict:
+    return AuditEntry.objects.filter(action=action, object_id=review.pk).latest("pk").changes
+
+
+def by_id(views: list[dict]) -> dict[int, dict]:
+    return {v["id"]: v for v in views}
+
+
+def test_taking_someone_invited_off_the_list_keeps_them_and_the_audit_names_them(plan, senco):
+    review = invited(dated(plan, senco), senco)
+    parent, la, health = (review.invitees.get(kind=k) for k in ("parent", "la", "health"))
+    rows = [
+        reviews.Invitee(parent.kind, parent.name, id=parent.pk),
+        reviews.Invitee(la.kind, la.name, "new.caseworker@la.example.org", id=la.pk),
+    ]
+    review = send(review, senco, rows, today=on(2)).review
+    health.refresh_from_db()
+    assert (health.invited_on, health.removed_on) == (INVITED_ON, on(2))
+    assert {s.invitee for s in reviews.invitees_as_seen_by(senco, review)} == {parent, la}
+    assert [s.invitee for s in reviews.invitees_as_seen_by(senco, review, removed=True)] == [health]
+    changes = last_entry(review, "ehcp.invitations_sent")
+    before, after = by_id(changes["before"]["invitees"]), by_id(changes["after"]["invitees"])
+    assert set(before) == set(after) == {la.pk, health.pk}
+    assert before[health.pk] | after[health.pk] == {
+        "id": health.pk, "kind": "health", "name": "Speech therapist",
+        "email": "s***@nhs.example.org", "invited_on": "2026-05-01", "removed_on": "2026-05-02",
+        "changed": ["removed_on"],
+    }  # fmt: skip
+    assert after[la.pk]["changed"] == ["email"] and after[la.pk]["name"] == "A. Caseworker"
+    assert after[la.pk]["email"] == "n***@la.example.org"
+    text = json.dumps(changes)
+    assert "caseworker@la.example.org" not in text and "slt@nhs.example.org" not in text
+
+
+def test_someone_never_invited_is_deleted_and_the_audit_names_them(plan, senco):
+    review = dated(plan, senco)
+    never = review.invitees.create(kind=ReviewInvitee.Kind.OTHER, name="Added by mistake")
+    review = send(review, senco, [INVITEES[1]]).review
+    assert not review.invitees.filter(pk=never.pk).exists()
+    changes = last_entry(review, "ehcp.invitations_sent")
+    assert by_id(changes["before"]["invitees"])[never.pk]["name"] == "Added by mistake"
+    assert by_id(changes["after"]["invitees"])[never.pk] == {"id": never.pk, "deleted": True}
+    (added,) = [v for v in changes["after"]["invitees"] if v.get("added")]
+    assert (added["name"], added["invited_on"]) == ("A. Caseworker", "2026-05-01")
+
+
+def test_the_audit_names_a_parent_from_the_contacts_as_a_parent_or_carer(plan, senco, pupil):
+    parent = a_parent(pupil, "Refugecarer", confidential_to="senco")
+    review = send(dated(plan, senco), senco, [from_contact(parent)]).review
+    changes = last_entry(review, "ehcp.invitations_sent")
+    (view,) = changes["after"]["invitees"]
+    assert (view["name"], view["contact"], view["email"]) == ("a parent or carer", parent.pk, "***")
+    assert "Refugecarer" not in json.dumps(changes) and parent.email not in json.dumps(changes)
+
+
+def test_moving_the_meeting_keeps_who_was_invited_when_in_the_audit(plan, senco):
+    review = invited(dated(plan, senco), senco)
+    moved = reviews.move_review(
+        review, by=senco, arrangements=arrangements(on(27)), expected_version=review.version,
+        today=on(3),
+    )  # fmt: skip
+    assert not moved.invitees.filter(invited_on__isnull=False).exists()
+    changes = last_entry(moved, "ehcp.review_changed")
+    before, after = changes["before"]["invitees"], changes["after"]["invitees"]
+    assert {(v["name"], v["invited_on"]) for v in before} == {
+        ("Mrs Parent", "2026-05-01"), ("A. Caseworker", "2026-05-01"),
+        ("Speech therapist", "2026-05-01"),
+    }  # fmt: skip
+    assert {v["invited_on"] for v in after} == {None}
+    # Taken off the list before the new invitation: still someone who was invited.
+    health = moved.invitees.get(kind=ReviewInvitee.Kind.HEALTH)
+    send(moved, senco, INVITEES[:2], today=on(4))
+    health.refresh_from_db()
+    assert health.removed_on == on(4)
+
+
+def test_someone_taken_off_the_list_cannot_be_asked_for_a_contribution_or_tick_attended(
+    plan, senco
+):
+    review = invited(dated(plan, senco), senco)
+    review = send(review, senco, INVITEES[:2], today=on(2)).review
+    health = review.invitees.get(kind=ReviewInvitee.Kind.HEALTH)
+    refused(
+        lambda: ask(review, senco, [health], on(4), on(2)),
+        "invitees",
+        "Choose people on this review's list.",
+    )
+    refused(lambda: record(review, senco, attended=[health.pk]), "attended", "Tick only")
+
+
+# Stale pages: every change names the version of the review it started from.
+
+CHANGES = [
+    reviews.move_review, reviews.send_invitations, reviews.request_contributions,
+    reviews.record_contribution, reviews.circulate_paperwork, reviews.record_meeting,
+    reviews.send_report, reviews.record_la_decision,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_every_change_to_a_review_names_the_version_it_started_from(change):
+    parameter = inspect.signature(change).parameters["expected_version"]
+    assert parameter.default is inspect.Parameter.empty
+
+
+def test_a_stale_move_or_paperwork_date_is_refused_and_nothing_changes(plan, senco):
+    review = dated(plan, senco)
+    stale = review.version - 1
+    stale_message = "Someone else changed this review after you opened the page"
+    refused(
+        lambda: reviews.move_review(
+            review, by=senco, arrangements=arrangements(on(27)), expected_version=stale,
+            today=on(3),
+        ),
+        "__all__",
+        stale_message,
+    )  # fmt: skip
+    refused(
+        lambda: reviews.circulate_paperwork(
+            review, by=senco, sent_on=on(3), expected_version=stale, today=on(3)
+        ),
+        "__all__",
+        stale_message,
+    )
+    review.refresh_from_db()
+    assert review.meeting_on == MEETING and review.paperwork_sent_on is None

@@ -4,9 +4,15 @@ record the LA's decision and any amendment.
 
 Each step is one function: it checks what it was given first (a `ValidationError` naming the
 field and saying what is wrong), then, in one transaction under the review's row lock, that the
-review is in a state the step fits, then writes and adds its audit entry. A step done late is
+review is in a state the step fits and is still the version the change started from
+(`expected_version`, always given: the form's hidden field), then writes and adds its audit
+entry. A step done late is
 allowed (the deadlines are mostly the LA's) and shows as a warning (`warnings`), except
 invitations with less than two weeks' notice, which need a reason.
+
+Who is invited shows by name only to those who may see them (`invitees_as_seen_by`): a parent
+taken from the pupil's contacts is "A parent or carer" to anyone who may not see that contact.
+Someone invited is never deleted from the list, only taken off it (`removed_on`).
 
 The dates come from `senco.ehcp.deadlines`: before the meeting from the date it is set for,
 after it from the date it was held.
@@ -60,6 +66,8 @@ LIMITS = {
     "amendment": 3000,
 }
 MAX_INVITEES = 30
+# How an invitee from the pupil's contacts shows to those who may not see that contact.
+HIDDEN_NAME = "A parent or carer"
 MAX_AMENDMENTS = 20
 # From Year 9 every review covers preparing for adulthood (reg 20(6)).
 ADULTHOOD_FROM_YEAR = 9
@@ -351,19 +359,25 @@ def takes_adulthood(pupil: Pupil) -> bool:
 
 @dataclass(frozen=True)
 class Invitee:
-    """Someone invited, as written on the form; `id` names one already on the review's list."""
+    """Someone invited, as written on the form; `id` names one already on the review's list,
+    `contact` the pupil's contact (a parent) a new row was taken from."""
 
     kind: str
     name: str
     email: str = ""
     id: int | None = None
+    contact: int | None = None
 
 
 def suggested_invitees(user, plan: EHCPlan) -> list[Invitee]:
     """Who a first list of invitees offers: the parents with parental responsibility the user
-    may see (names only), the pupil, and the LA's caseworker."""
+    may see (names only, each with their contact, so the name stays as private as the
+    contact), the pupil, and the LA's caseworker."""
     pupil = plan.pupil
-    parents = [Invitee(ReviewInvitee.Kind.PARENT, str(c)) for c in invitable_contacts(user, pupil)]
+    parents = [
+        Invitee(ReviewInvitee.Kind.PARENT, str(c), contact=c.pk)
+        for c in invitable_contacts(user, pupil)
+    ]
     return [
         *parents,
         Invitee(ReviewInvitee.Kind.PUPIL, pupil.full_name),
@@ -373,6 +387,48 @@ def suggested_invitees(user, plan: EHCPlan) -> list[Invitee]:
             plan.caseworker_email,
         ),
     ]
+
+
+@dataclass(frozen=True)
+class SeenInvitee:
+    """An invitee as one user may see them: a parent taken from the pupil's contacts shows by
+    name and email only to those who may see that contact (a contact can be confidential to
+    a few people: a parent in a refuge); to others, as "A parent or carer"."""
+
+    invitee: ReviewInvitee
+    hidden: bool
+
+    @property
+    def name(self) -> str:
+        return HIDDEN_NAME if self.hidden else self.invitee.name
+
+    @property
+    def email(self) -> str:
+        return "" if self.hidden else self.invitee.email
+
+    @property
+    def label(self) -> str:
+        """Who they are, for a list: their name and what they are."""
+        if self.hidden:
+            return HIDDEN_NAME
+        return f"{self.invitee.name} ({self.invitee.get_kind_display()})"
+
+
+def _contacts_seen(user, pupil: Pupil) -> set[int]:
+    return set(access.contacts_visible_to(user, pupil).values_list("pk", flat=True))
+
+
+def _on_list(review: AnnualReview):
+    """The review's invitees still on its list (not taken off it)."""
+    return review.invitees.filter(removed_on__isnull=True)
+
+
+def invitees_as_seen_by(user, review: AnnualReview, *, removed: bool = False) -> list[SeenInvitee]:
+    """The review's invitees on its list (with `removed`, those taken off it instead), as the
+    user may see them: every page, form and document shows invitees through this."""
+    found = list(review.invitees.filter(removed_on__isnull=not removed))
+    seen = _contacts_seen(user, review.plan.pupil) if any(i.contact_id for i in found) else set()
+    return [SeenInvitee(i, i.contact_id is not None and i.contact_id not in seen) for i in found]
 
 
 def last_held(plan: EHCPlan, before: AnnualReview) -> AnnualReview | None:
@@ -390,7 +446,7 @@ def last_held(plan: EHCPlan, before: AnnualReview) -> AnnualReview | None:
 
 
 def _locked(
-    review: AnnualReview, first: str, last: str, doing: str, expected_version: int | None = None
+    review: AnnualReview, first: str, last: str, doing: str, expected_version: int
 ) -> AnnualReview:
     """The review under its row lock (inside the step's transaction), refused when it is not
     between the states `first` and `last`, or has changed since `expected_version`."""
@@ -404,8 +460,8 @@ def _locked(
     return review
 
 
-def _refuse_stale(review: AnnualReview, expected_version: int | None) -> None:
-    if expected_version is not None and review.version != expected_version:
+def _refuse_stale(review: AnnualReview, expected_version: int) -> None:
+    if review.version != expected_version:
         raise _refuse(
             "Someone else changed this review after you opened the page: read it again, then "
             "make your change. What you wrote is still in the form."
@@ -531,11 +587,12 @@ def move_review(
     *,
     by,
     arrangements: Arrangements,
-    expected_version: int | None = None,
+    expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
     """Move the meeting (or change its time or place) before it is held. Those already invited
-    are to be invited again to the new arrangements."""
+    are to be invited again to the new arrangements; the audit entry keeps who was invited
+    when."""
     today = today or access.today()
     errors = Errors()
     _check_arrangements(errors, review.plan, arrangements, today)
@@ -548,9 +605,14 @@ def move_review(
         review.meeting_time = arrangements.meeting_time
         review.place = arrangements.place.strip()
         review.is_phase_transfer = arrangements.is_phase_transfer
-        if was != (review.meeting_on, review.meeting_time, review.place):
-            review.invitees.update(invited_on=None)
         after = _arrangements(review)
+        if was != (review.meeting_on, review.meeting_time, review.place):
+            invited = list(_on_list(review).filter(invited_on__isnull=False))
+            before["invitees"] = [_audit_view(i) for i in invited]
+            for invitee in invited:
+                invitee.invited_on = None
+            ReviewInvitee.objects.bulk_update(invited, ["invited_on"])
+            after["invitees"] = [_audit_view(i) for i in invited]
         _saved(review, ["meeting_on", "meeting_time", "place", "is_phase_transfer"])
         after["late"] = review.meeting_on > review.due_by
         _audit(by, "ehcp.review_changed", review, before, after)
@@ -606,27 +668,138 @@ def _check_notice(
         )
 
 
+# What of an invitee's row a change of the list is told by, in the audit entry.
+TRACKED = ["kind", "name", "email", "invited_on", "removed_on"]
+
+
+def _masked_email(invitee: ReviewInvitee) -> str:
+    """An address as the audit log keeps it: enough to tell two apart, not to write to; nothing
+    of a contact's."""
+    if not invitee.email:
+        return ""
+    if invitee.contact_id:
+        return "***"
+    local, _, domain = invitee.email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _audit_view(invitee: ReviewInvitee, **more) -> dict[str, Any]:
+    """An invitee as the audit log keeps them: a parent from the pupil's contacts by their
+    contact, never by name (people who may not see a confidential contact read the log), and
+    the email masked."""
+    view: dict[str, Any] = {
+        "id": invitee.pk,
+        "kind": invitee.kind,
+        "name": HIDDEN_NAME.lower() if invitee.contact_id else invitee.name,
+        "email": _masked_email(invitee),
+        "invited_on": invitee.invited_on.isoformat() if invitee.invited_on else None,
+    }
+    if invitee.contact_id:
+        view["contact"] = invitee.contact_id
+    if invitee.removed_on:
+        view["removed_on"] = invitee.removed_on.isoformat()
+    return view | more
+
+
+def _tracked(invitee: ReviewInvitee) -> tuple:
+    return tuple(getattr(invitee, field) for field in TRACKED)
+
+
+def _list_changes(
+    was: dict[int, tuple[tuple, dict]],
+    now: Iterable[ReviewInvitee],
+    deleted: Iterable[ReviewInvitee],
+) -> tuple[list[dict], list[dict]]:
+    """Who was added to the list, changed on it or taken off it: as they were (`was`, by pk:
+    their tracked values and audit view), and as they are."""
+    before, after = [], []
+    for invitee in now:
+        if invitee.pk not in was:
+            after.append(_audit_view(invitee, added=True))
+            continue
+        values, view = was[invitee.pk]
+        changed = [f for f, old, new in zip(TRACKED, values, _tracked(invitee), strict=True)
+                   if old != new]  # fmt: skip
+        if changed:
+            before.append(view)
+            after.append(_audit_view(invitee, changed=changed))
+    for invitee in deleted:
+        before.append(was[invitee.pk][1])
+        after.append({"id": invitee.pk, "deleted": True})
+    return before, after
+
+
 def _sync_invitees(
-    review: AnnualReview, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]
-) -> list[ReviewInvitee]:
-    """The review's list as the rows give it: rows kept are changed, new rows added, and rows
-    left out removed."""
-    review.invitees.exclude(pk__in=[r.id for r in rows if r.id]).delete()
-    invitees = []
+    review: AnnualReview,
+    rows: Sequence[Invitee],
+    existing: dict[int, ReviewInvitee],
+    hidden: set[int],
+    today: dt.date,
+) -> tuple[list[ReviewInvitee], list[ReviewInvitee], list[ReviewInvitee]]:
+    """The review's list as the rows give it: rows kept are changed, new rows added. Those left
+    out are taken off it: kept, with the day, once the invitations have gone out or they were
+    asked for a contribution (a move of the meeting clears who was invited, to invite them
+    again, not that they were); deleted otherwise. A parent whose contact the user may not see
+    (`hidden`) stays as they are. Gives those listed, those taken off, those deleted."""
+    given = {row.id for row in rows if row.id}
+    gone = [i for pk, i in existing.items() if pk not in given and pk not in hidden]
+    taken_off = [
+        i for i in gone
+        if i.invited_on or i.contribution_requested_on or review.invitations_sent_on
+    ]  # fmt: skip
+    for invitee in taken_off:
+        invitee.removed_on = today
+    ReviewInvitee.objects.bulk_update(taken_off, ["removed_on"])
+    deleted = [i for i in gone if i.removed_on is None]
+    review.invitees.filter(pk__in=[i.pk for i in deleted]).delete()
+    listed = [existing[pk] for pk in sorted(hidden - given)]
     for row in rows:
-        invitee = existing[row.id] if row.id else ReviewInvitee(review=review)
+        if row.id in hidden:
+            listed.append(existing[row.id])
+            continue
+        invitee = (
+            existing[row.id] if row.id else ReviewInvitee(review=review, contact_id=row.contact)
+        )
         fields = (row.kind, row.name.strip(), row.email.strip())
         if invitee.pk is None or (invitee.kind, invitee.name, invitee.email) != fields:
             invitee.kind, invitee.name, invitee.email = fields
             invitee.save()
-        invitees.append(invitee)
-    return invitees
+        listed.append(invitee)
+    return listed, taken_off, deleted
 
 
-def _check_list(errors: Errors, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee]):
+def _check_contacts(
+    errors: Errors, rows: Sequence[Invitee], existing: dict[int, ReviewInvitee], seen: set[int]
+) -> None:
+    """A row names a contact only the user may see, and a contact is invited as a parent."""
+    for n, row in enumerate(rows, start=1):
+        if row.contact is not None and row.contact not in seen:
+            errors.add(
+                "invitees",
+                f"Row {n}: the parent or carer chosen is not one of this pupil's contacts you "
+                "may see: type their name instead.",
+            )
+        listed = existing.get(row.id) if row.id else None
+        contact = listed.contact_id if listed else row.contact
+        if contact is not None and row.kind != ReviewInvitee.Kind.PARENT:
+            errors.add(
+                "invitees",
+                f"Row {n}: someone from the pupil's contacts is invited as a parent or carer: "
+                "choose “Parent or carer”, or clear the row.",
+            )
+
+
+def _check_list(
+    errors: Errors,
+    rows: Sequence[Invitee],
+    existing: dict[int, ReviewInvitee],
+    seen: set[int],
+    hidden: set[int],
+) -> None:
     if any(r.id is not None and r.id not in existing for r in rows):
         errors.add("invitees", "Change only the people on this review's list.")
-    kept = {r.id for r in rows}
+    _check_contacts(errors, rows, existing, seen)
+    kept = {r.id for r in rows} | hidden
     for invitee in existing.values():
         if invitee.pk not in kept and invitee.contribution_received_on:
             errors.add(
@@ -640,14 +813,15 @@ def send_invitations(
     *,
     by,
     invitees: Sequence[Invitee],
+    expected_version: int,
     short_notice_reason: str = "",
-    expected_version: int | None = None,
     today: dt.date | None = None,
 ) -> Invited:
     """Save who is invited and invite everyone not yet invited to the meeting as it stands:
     each with an email address gets a neutral email once the transaction commits (the pupil's
     initials, the date, time and place, the school: never a name or a need). With less than
-    two weeks' notice a reason is needed, and kept."""
+    two weeks' notice a reason is needed, and kept. The audit entry names who was added,
+    changed or taken off the list (a parent from the contacts as "a parent or carer")."""
     today = today or access.today()
     errors = Errors()
     _check_invitees(errors, invitees)
@@ -657,12 +831,18 @@ def send_invitations(
         review = _locked(
             review, Status.PLANNED, Status.PAPERWORK, "send invitations", expected_version
         )
-        existing = {i.pk: i for i in review.invitees.all()}
-        inviting = any(r.id not in existing or not existing[r.id].invited_on for r in invitees)
-        _check_list(errors, invitees, existing)
+        existing = {i.pk: i for i in _on_list(review)}
+        seen = _contacts_seen(by, review.plan.pupil)
+        hidden = {pk for pk, i in existing.items() if i.contact_id and i.contact_id not in seen}
+        staying = {r.id for r in invitees if r.id in existing} | hidden
+        inviting = any(r.id not in existing for r in invitees) or any(
+            not existing[pk].invited_on for pk in staying
+        )
+        _check_list(errors, invitees, existing, seen, hidden)
         _check_notice(errors, review, short_notice_reason, today, inviting)
         errors.raise_any()
-        listed = _sync_invitees(review, invitees, existing)
+        was = {pk: (_tracked(i), _audit_view(i)) for pk, i in existing.items()}
+        listed, taken_off, deleted = _sync_invitees(review, invitees, existing, hidden, today)
         to_invite = [i for i in listed if i.invited_on is None]
         for invitee in to_invite:
             invitee.invited_on = today
@@ -675,15 +855,21 @@ def send_invitations(
             review.short_notice_reason = short_notice_reason.strip()
         _saved(review, ["invitations_sent_on", "status", "short_notice_reason"])
         addresses = [i.email for i in to_invite if i.email]
-        _audit(by, "ehcp.invitations_sent", review, {}, {
-            "listed": len(listed), "invited": len(to_invite), "emailed": len(addresses),
-            "short_notice": short, "reason": review.short_notice_reason if short else "",
+        before, after = _list_changes(was, [*listed, *taken_off], deleted)
+        _audit(by, "ehcp.invitations_sent", review, {"invitees": before}, {
+            "invitees": after, "listed": len(listed), "invited": len(to_invite),
+            "emailed": len(addresses), "short_notice": short,
+            "reason": review.short_notice_reason if short else "",
         })  # fmt: skip
         subject, body = invitation_email(review)
         transaction.on_commit(
             lambda: [send_mail(subject, body, None, [address]) for address in addresses]
         )
-    not_emailed = [f"{i.get_kind_display()}: {i.name}" for i in to_invite if not i.email]
+    not_emailed = [
+        f"{i.get_kind_display()}: {SeenInvitee(i, i.pk in hidden).name}"
+        for i in to_invite
+        if not i.email
+    ]
     return Invited(review, len(to_invite), len(addresses), not_emailed)
 
 
@@ -699,7 +885,7 @@ def invitation_email(review: AnnualReview) -> tuple[str, str]:
 def _own_invitees(
     errors: Errors, field: str, review: AnnualReview, chosen: Iterable[ReviewInvitee]
 ) -> None:
-    if any(i.review_id != review.pk for i in chosen):
+    if any(i.review_id != review.pk or i.removed_on for i in chosen):
         errors.add(field, "Choose people on this review's list.")
 
 
@@ -709,6 +895,7 @@ def request_contributions(
     by,
     invitees: Sequence[ReviewInvitee],
     due_on: dt.date,
+    expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
     """Ask the chosen invitees for their contribution (advice), due on or before the day the
@@ -730,14 +917,16 @@ def request_contributions(
         errors.add("due_on", f"{_day(due_on)} has passed: give a date from today.")
     errors.raise_any()
     with transaction.atomic():
-        review = _locked(review, Status.PLANNED, Status.PAPERWORK, "ask for contributions")
-        review.invitees.filter(pk__in=[i.pk for i in invitees]).update(
+        review = _locked(
+            review, Status.PLANNED, Status.PAPERWORK, "ask for contributions", expected_version
+        )
+        _on_list(review).filter(pk__in=[i.pk for i in invitees]).update(
             contribution_requested_on=today
         )
         before = {"due_on": review.contributions_due_on}
         review.contributions_due_on = due_on
         _saved(review, ["contributions_due_on"])
-        after = {"due_on": due_on, "asked": len(invitees)}
+        after = {"due_on": due_on, "asked": [_audit_view(i) for i in invitees]}
         _audit(by, "ehcp.contributions_requested", review, before, after)
     return review
 
@@ -748,6 +937,7 @@ def record_contribution(
     by,
     invitee: ReviewInvitee,
     received_on: dt.date,
+    expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
     """A contribution (advice) that came in, on the day it came."""
@@ -757,17 +947,24 @@ def record_contribution(
     _not_future(errors, "received_on", received_on, today, "a contribution")
     errors.raise_any()
     with transaction.atomic():
-        review = _locked(review, Status.PLANNED, Status.REPORTED, "take contributions")
+        review = _locked(
+            review, Status.PLANNED, Status.REPORTED, "take contributions", expected_version
+        )
         before = {"received_on": invitee.contribution_received_on}
-        review.invitees.filter(pk=invitee.pk).update(contribution_received_on=received_on)
+        _on_list(review).filter(pk=invitee.pk).update(contribution_received_on=received_on)
         _saved(review, [])
-        after = {"received_on": received_on, "kind": invitee.kind}
+        after = {"received_on": received_on, "invitee": _audit_view(invitee)}
         _audit(by, "ehcp.contribution_received", review, before, after)
     return review
 
 
 def circulate_paperwork(
-    review: AnnualReview, *, by, sent_on: dt.date, today: dt.date | None = None
+    review: AnnualReview,
+    *,
+    by,
+    sent_on: dt.date,
+    expected_version: int,
+    today: dt.date | None = None,
 ) -> AnnualReview:
     """The paperwork pack (advice and information) went to everyone invited on `sent_on`."""
     today = today or access.today()
@@ -781,7 +978,9 @@ def circulate_paperwork(
         )
     errors.raise_any()
     with transaction.atomic():
-        review = _locked(review, Status.PLANNED, Status.PAPERWORK, "circulate paperwork")
+        review = _locked(
+            review, Status.PLANNED, Status.PAPERWORK, "circulate paperwork", expected_version
+        )
         return _sent(review, by, "paperwork_sent_on", sent_on, Status.PAPERWORK,
                      "ehcp.paperwork_circulated")  # fmt: skip
 
@@ -893,7 +1092,7 @@ def _check_record(
         ("others_views", "The views of others"),
     ):
         _check_text(errors, field, getattr(record, field), what)
-    invitees = set(review.invitees.values_list("pk", flat=True))
+    invitees = set(_on_list(review).values_list("pk", flat=True))
     if set(record.attended) - invitees:
         errors.add("attended", "Tick only the people on this review's list.")
 
@@ -931,8 +1130,9 @@ def _write_record(review: AnnualReview, record: MeetingRecord, by) -> None:
         RecommendedAmendment(review=review, section=a.section, text=a.text.strip())
         for a in record.amendments
     )
-    review.invitees.update(attended=False)
-    review.invitees.filter(pk__in=record.attended).update(attended=True)
+    listed = _on_list(review)
+    listed.update(attended=False)
+    listed.filter(pk__in=record.attended).update(attended=True)
 
 
 def record_meeting(
@@ -964,7 +1164,12 @@ def record_meeting(
 
 
 def send_report(
-    review: AnnualReview, *, by, sent_on: dt.date, today: dt.date | None = None
+    review: AnnualReview,
+    *,
+    by,
+    sent_on: dt.date,
+    expected_version: int,
+    today: dt.date | None = None,
 ) -> AnnualReview:
     """The school's report of the meeting went to the LA and everyone invited on `sent_on`."""
     today = today or access.today()
@@ -978,7 +1183,7 @@ def send_report(
         )
     errors.raise_any()
     with transaction.atomic():
-        review = _locked(review, Status.HELD, Status.HELD, "send its report")
+        review = _locked(review, Status.HELD, Status.HELD, "send its report", expected_version)
         return _sent(review, by, "report_sent_on", sent_on, Status.REPORTED, "ehcp.report_sent")
 
 
@@ -1031,7 +1236,7 @@ def record_la_decision(
     *,
     by,
     decided: LADecision,
-    expected_version: int | None = None,
+    expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
     """The LA's decision (keep, amend or cease) once the report has gone: the review is done.
