@@ -443,6 +443,8 @@ class ReviewInvitee(models.Model):
     contact = models.ForeignKey(
         "pupils.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Invited from the contacts: once the contact is deleted, nobody may see whose name this is.
+    from_contacts = models.BooleanField(default=False)
     name = models.CharField("name or role", max_length=200)
     email = models.EmailField(blank=True)
     invited_on = models.DateField(null=True, blank=True)
