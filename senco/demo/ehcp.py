@@ -307,7 +307,7 @@ def _never_reviewed(plan: EHCPlan) -> None:
 
 def _review_under_way(plan: EHCPlan, today: dt.date, senco) -> None:
     meeting = today + dt.timedelta(days=10)
-    invited = today - dt.timedelta(days=6)
+    invited = today - dt.timedelta(days=30)
     review = AnnualReview.objects.create(
         plan=plan,
         status=AnnualReview.Status.INVITED,
@@ -317,8 +317,7 @@ def _review_under_way(plan: EHCPlan, today: dt.date, senco) -> None:
         place="The SENCO's office",
         is_phase_transfer=bool(plan.phase_transfer_year),
         invitations_sent_on=invited,
-        short_notice_reason="The LA caseworker could only come this week; parents agreed.",
-        contributions_due_on=today - dt.timedelta(days=1),
+        contributions_due_on=deadlines.review_dates(meeting)["contributions_by"],
         created_by=senco,
     )
     ReviewInvitee.objects.bulk_create(
@@ -328,7 +327,7 @@ def _review_under_way(plan: EHCPlan, today: dt.date, senco) -> None:
             name=name,
             invited_on=invited,
             contribution_requested_on=invited if kind in {"health", "la"} else None,
-            contribution_received_on=today - dt.timedelta(days=2) if kind == "health" else None,
+            contribution_received_on=today - dt.timedelta(days=12) if kind == "health" else None,
         )
         for kind, name in [
             ("parent", "Parent or carer"),
