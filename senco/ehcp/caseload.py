@@ -26,7 +26,7 @@ from django.utils import timezone
 from senco import access
 from senco.ehcp import deadlines
 from senco.ehcp.models import AnnualReview, EHCPlan, LAConsultation, NeedsAssessmentRequest
-from senco.ehcp.services import requests, reviews
+from senco.ehcp.services import consultations, requests, reviews
 from senco.pupils.models import Pupil
 from senco.schools.models import School
 
@@ -199,10 +199,15 @@ def request_items(request: NeedsAssessmentRequest, today: dt.date, url: str) -> 
 
 
 def consultation_item(consultation: LAConsultation, today: dt.date) -> Item:
+    """A consultation still to answer, by 15 days from its arrival, even after the school
+    asked the LA for more information (the LA may agree a new date: the page says so)."""
+    label = "Answer the LA consultation"
+    if consultations.more_information_asked_on(consultation):
+        label += " (more information asked for)"
     return _item(
         CONSULTATION,
-        "Answer the LA consultation",
-        deadlines.consultation_answer_by(consultation.received_on),
+        label,
+        consultations.answer_by(consultation),
         today,
         initials=consultation.child_initials,
         url=reverse("ehcp:consultation", kwargs={"consultation_id": consultation.public_id}),
@@ -242,7 +247,9 @@ def open_requests(user, school: School, today: dt.date) -> QuerySet:
 
 
 def unanswered_consultations(user, school: School) -> QuerySet:
-    return access.la_consultations_visible_to(user, school).filter(answered_on__isnull=True)
+    """The consultations the school still owes the LA an answer to."""
+    visible = access.la_consultations_visible_to(user, school)
+    return visible.filter(consultations.STILL_TO_ANSWER)
 
 
 @dataclass

@@ -6,9 +6,8 @@ from typing import cast
 
 from django import forms
 
-from senco.ehcp.models import LAConsultation
 from senco.ehcp.plan_forms import Versioned
-from senco.ehcp.services.consultations import YEAR_GROUPS
+from senco.ehcp.services.consultations import ANSWER_CHOICES, YEAR_GROUPS
 from senco.pupils.forms import date_field
 from senco.schools.calendar import year_group_label
 
@@ -65,7 +64,7 @@ class AnswerForm(Versioned):
 
     answer = forms.ChoiceField(
         label="The school's answer",
-        choices=LAConsultation.Answer.choices,
+        choices=ANSWER_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the school's answer.",
@@ -75,7 +74,9 @@ class AnswerForm(Versioned):
     answered_on = date_field("Answered on", "The day the school sent its answer to the LA.")
     reasons = _text(
         "The school's reasons",
-        "Required when the school cannot meet the child's needs: the LA must know why.",
+        "Required when the school objects: say why the placement would be unsuitable for the "
+        "child's age, ability, aptitude or SEN, or incompatible with the efficient education "
+        "of others or the efficient use of resources (SEND Code of Practice 9.79).",
         rows=5,
     )
 

@@ -1,6 +1,6 @@
-"""LA consultations: the list (unanswered first), recording one and answering it. Read by those
-who follow the caseload (`ehcp.caseload`), changed by the SEN leads (`ehcp.manage`). A
-consultation is the school's, not a pupil's: it is looked up through
+"""LA consultations: the list (those still to answer first), recording one and answering it.
+Read by those who follow the caseload (`ehcp.caseload`), changed by the SEN leads
+(`ehcp.manage`). A consultation is the school's, not a pupil's: it is looked up through
 `access.la_consultations_visible_to`, so another school's answers 404."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -39,12 +39,17 @@ def _consultation(request, school, consultation_id) -> LAConsultation:
 @dataclass(frozen=True)
 class Shown:
     """A consultation as the pages show it: the answer-by date, the days left (negative once
-    overdue), whether the answer came in time, the year group in words."""
+    overdue), whether the school still owes its answer (asking the LA for more information is
+    not an answer: the day it did is `more_information_on`), whether the answer came in time,
+    the answer and the year group in words."""
 
     consultation: LAConsultation
     answer_by: dt.date
     days_left: int
+    still_to_answer: bool
+    more_information_on: dt.date | None
     in_time: bool | None
+    answer_label: str
     year_label: str
 
     @property
@@ -59,7 +64,10 @@ def _shown(consultation: LAConsultation, today: dt.date) -> Shown:
         consultation,
         answer_by,
         (answer_by - today).days,
+        services.still_to_answer(consultation),
+        services.more_information_asked_on(consultation),
         services.answered_in_time(consultation),
+        services.ANSWERED.get(consultation.answer, ""),
         "" if year is None else year_group_label(year),
     )
 
@@ -71,13 +79,13 @@ def _to_detail(consultation: LAConsultation):
 @login_required
 @require_GET
 def consultation_list(request):
-    """Unanswered first, the oldest (the soonest to answer) at the top; then the answered,
-    the latest first."""
+    """Those still to answer first (more information asked for included), the oldest (the
+    soonest to answer) at the top; then the answered, the latest first."""
     school = access.current_school(request, "ehcp.caseload")
     found = access.la_consultations_visible_to(request.user, school).select_related("pupil")
-    found = found.order_by(
-        F("answered_on").desc(nulls_first=True), "received_on", "pk"
-    )  # unanswered (no date) first
+    # Those still to answer have no "answered" day to sort by: they come first, by arrival.
+    answered = Case(When(services.STILL_TO_ANSWER, then=None), default=F("answered_on"))
+    found = found.order_by(answered.desc(nulls_first=True), "received_on", "pk")
     page = Paginator(found, settings.SENCO_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [_shown(c, access.today()) for c in page.object_list]
     pupils = [c.pupil for c in page.object_list if c.pupil is not None]
@@ -109,10 +117,11 @@ def consultation_new(request):
 
 
 def _answer_initial(consultation: LAConsultation) -> dict:
-    """The answer as saved (today's date for one not given yet), at the version it is at."""
+    """The answer as saved (today's date for one still to give), at the version it is at."""
+    still = services.still_to_answer(consultation)
     return {
         "answer": consultation.answer,
-        "answered_on": consultation.answered_on or access.today(),
+        "answered_on": access.today() if still else consultation.answered_on,
         "reasons": consultation.reasons,
         "version": consultation.version,
     }

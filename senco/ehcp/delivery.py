@@ -1,6 +1,6 @@
-"""Section F delivered? Each item of the current version of a pupil's EHC plan, the hours it
-planned so far in the school year (or one term) against the hours the pupil was present at
-sessions of the library provision it is linked to.
+"""Section F, provision planned and delivered so far: each item of the current version of a
+pupil's EHC plan, the hours it planned so far in the school year (or one term) against the
+hours the pupil was present at sessions of the library provision it is linked to.
 
 - Planned: sessions x minutes, for each school week elapsed (an item "a week"), each term's
   share elapsed ("a term"), or the year's share of school weeks elapsed ("a year"). School
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import dateformat
 
 from senco.ehcp.models import EHCPlan, PlanProvision, PlanVersion
 from senco.ehcp.services.plans import current_version
@@ -159,6 +160,9 @@ class Delivery:
     weeks: SchoolWeeks
     items: list[ItemDelivery]
     threshold: Decimal = SHORT_OF_PLAN
+    # Why nothing is counted yet (the period starts after today, or the plan ran outside it);
+    # "" once counting has started.
+    not_started: str = ""
 
     @property
     def short(self) -> list[ItemDelivery]:
@@ -221,6 +225,7 @@ def section_f_delivery(
     )
     counted_from = max(period.starts, plan.issued_on)
     until = min(period.ends, today, plan.ceased_on or today)
+    not_started = "" if counted_from <= until else _not_started(plan, period, today)
     weeks = school_weeks(terms, period, counted_from, until)
     delivered = delivered_minutes(
         plan, {i.provision_id for i in items if i.provision_id}, counted_from, until
@@ -239,4 +244,20 @@ def section_f_delivery(
             )
             for item in items
         ],
+        not_started=not_started,
     )
+
+
+def _not_started(plan: EHCPlan, period: costs.Period, today: dt.date) -> str:
+    """Why a period counts nothing: it has not started yet, or the plan ran outside it."""
+    name = period.label[:1].lower() + period.label[1:]
+    name = name if name.startswith("the ") else f"the {name}"
+    if period.starts > today:
+        return f"Not started yet: {name} starts on {_day(period.starts)}."
+    if plan.ceased_on is not None and plan.ceased_on < period.starts:
+        return f"The plan ceased on {_day(plan.ceased_on)}, before {name} began."
+    return f"The plan was issued on {_day(plan.issued_on)}, after {name} ended."
+
+
+def _day(day: dt.date) -> str:
+    return dateformat.format(day, "j F Y")

@@ -142,6 +142,14 @@ class DetailsForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, pupil=None, today=None, **kwargs):
+        """With the `pupil` (and `today`), the transfer year's hint suggests their next one."""
+        super().__init__(*args, **kwargs)
+        suggested = plans.transfer_year_suggested(pupil, today) if pupil and today else ""
+        if suggested:
+            field = self.fields["phase_transfer_year"]
+            field.help_text = f"{suggested} {field.help_text}"
+
     def details(self) -> plans.PlanDetails:
         names = [f.name for f in fields(plans.PlanDetails)]
         return plans.PlanDetails(**{name: self.cleaned_data[name] for name in names})
@@ -152,8 +160,24 @@ class ChangeDetailsForm(Versioned, DetailsForm):
 
 
 class RecordForm(DetailsForm):
+    """The plan's details and issue date, and whether the register records the pupil as E
+    (`on_register`: offered only while the pupil is not on E; the view leaves it out then)."""
+
     issued_on = _date("Date the plan was issued", hint="The date on the final plan.")
-    field_order = ["local_authority", "caseworker", "caseworker_email", "la_reference", "issued_on"]
+    on_register = forms.BooleanField(
+        label="Record the pupil as E (EHC plan) on the SEN register from the issue date",
+        required=False,
+        help_text="Their needs stay as the register has them. Untick to change the register "
+        "by hand.",
+    )
+    field_order = [
+        "local_authority",
+        "caseworker",
+        "caseworker_email",
+        "la_reference",
+        "issued_on",
+        "on_register",
+    ]
 
 
 class VersionForm(HiddenProblemsAtTop):

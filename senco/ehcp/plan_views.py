@@ -16,12 +16,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from senco import access
 from senco.audit import log
 from senco.ehcp import deadlines, delivery
-from senco.ehcp.models import EHCPlan, PlanVersion
+from senco.ehcp.models import AnnualReview, EHCPlan, PlanVersion
 from senco.ehcp.plan_forms import (
     CeaseForm,
     ChangeDetailsForm,
@@ -35,6 +36,7 @@ from senco.ehcp.plan_forms import (
 )
 from senco.ehcp.services import plans as services
 from senco.ehcp.services import requests as request_services
+from senco.ehcp.services import reviews as review_services
 from senco.forms import add_errors
 from senco.ids import parse_public_id
 from senco.provision import costs
@@ -96,6 +98,35 @@ def review_due(pupil, plan: EHCPlan, today: dt.date) -> ReviewDue | None:
     return ReviewDue(found, deadlines.status(found, today), found.prompts)
 
 
+@dataclass(frozen=True)
+class AmendmentAwaited:
+    """The LA decided, after a review, to amend the plan: the final amended plan is awaited."""
+
+    decided_on: dt.date | None
+    due: dt.date
+    status: str
+
+
+def amendment_awaited(plan: EHCPlan, today: dt.date) -> AmendmentAwaited | None:
+    """The final amended plan the LA decided on after the latest such review and has not
+    issued yet, by when (the review's next step, `services.reviews.next_step`)."""
+    review = (
+        plan.reviews.filter(
+            status=AnnualReview.Status.DONE,
+            la_decision=AnnualReview.Decision.AMEND,
+            amended_plan_on__isnull=True,
+        )
+        .order_by("-meeting_on", "-pk")
+        .first()
+    )
+    if review is None:
+        return None
+    _, due, status = review_services.next_step(review, today)
+    if due is None:
+        return None
+    return AmendmentAwaited(review.la_decided_on, due, status)
+
+
 def _content(pupil, version: PlanVersion, today: dt.date) -> services.Content:
     """The version's sections and rows, each F item with its hours a year in this school
     year's terms."""
@@ -129,6 +160,7 @@ def _render_plan(request, pupil, *, cease_form=None, status=200):
             "versions": versions,
             "content": _content(pupil, versions[-1], today) if versions else None,
             "review": review_due(pupil, plan, today),
+            "amendment": amendment_awaited(plan, today),
         }
         if plan.phase_transfer_year:
             context["transfer_by"] = deadlines.phase_transfer_deadline(
@@ -294,11 +326,17 @@ def plan_record(request, public_id):
             "la_reference": needs_request.la_reference,
             "issued_on": needs_request.decided_on,
         }
-    form = RecordForm(data, initial=initial)
+    on_e = pupil.sen_provision == "E"
+    form = RecordForm(
+        data, initial=initial | {"on_register": True}, pupil=pupil, today=access.today()
+    )
+    if on_e or not access.can(request.user, "register.change", pupil):
+        del form.fields["on_register"]
     sections = SectionsForm(data)
     outcomes, provision = _formsets(request, pupil, data, [], [])
 
     def record(e_rows, f_rows) -> str:
+        on_register = form.cleaned_data.get("on_register", False)
         services.record_plan(
             pupil,
             by=request.user,
@@ -308,12 +346,22 @@ def plan_record(request, public_id):
             outcomes=e_rows,
             provision=f_rows,
             request=needs_request,
+            on_register=on_register,
         )
-        return "The EHC plan is recorded as version 1."
+        said = "The EHC plan is recorded as version 1."
+        if on_register:
+            issued = form.cleaned_data["issued_on"]
+            since = dateformat.format(issued, "j F Y")
+            said += f" The SEN register records {pupil.first_name} as E from {since}."
+        return said
 
     if _saved(request, [form, sections], outcomes, provision, record):
         return redirect(_plan_url(pupil))
-    context = {"needs_request": needs_request, "on_e": pupil.sen_provision == "E"}
+    context = {
+        "needs_request": needs_request,
+        "on_e": on_e,
+        "offers_register": "on_register" in form.fields,
+    }
     return _render_form(
         request, pupil, context, {"form": form, "sections": sections}, outcomes, provision
     )
@@ -418,7 +466,8 @@ def plan_details(request, public_id, plan_id):
             f"This plan ceased on {plan.ceased_on:%d/%m/%Y}: its details are kept as they were.",
         )
         return redirect(_plan_url(pupil))
-    form = ChangeDetailsForm(request.POST or None, initial=_details_initial(plan))
+    hint = {"pupil": pupil, "today": access.today()}
+    form = ChangeDetailsForm(request.POST or None, initial=_details_initial(plan), **hint)
     if request.method == "POST" and form.is_valid():
         opened_at = form.cleaned_data["version"]
         try:
@@ -428,7 +477,7 @@ def plan_details(request, public_id, plan_id):
         except ValidationError as error:
             plan.refresh_from_db()
             if plan.version != opened_at:  # someone saved since: show what is saved now
-                form = ChangeDetailsForm.as_saved(_details_initial(plan), error)
+                form = ChangeDetailsForm.as_saved(_details_initial(plan), error, **hint)
             else:
                 add_errors(form, error)
         else:
@@ -483,6 +532,7 @@ def plan_version(request, public_id, plan_id, number: int):
         "content": _content(pupil, version, access.today()),
         "latest": versions[-1],
         "versions": versions,
+        "perms_ehcp": _perms(request.user, pupil),
     }
     return render(request, "ehcp/plan_version.html", context)
 

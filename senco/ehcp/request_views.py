@@ -6,11 +6,15 @@ action is not allowed); a request is then looked up through that pupil, so anoth
 request id answers 404.
 """
 
+import datetime as dt
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from senco import access
@@ -40,6 +44,43 @@ def _url(pupil, needs_request: NeedsAssessmentRequest) -> str:
     return reverse("pupils:ehcp:request", kwargs=kwargs)
 
 
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _long_date(found: re.Match) -> str:
+    try:
+        day = dt.date(*(int(part) for part in found.groups()))
+    except ValueError:  # not a date after all: leave it as it was
+        return found.group(0)
+    return dateformat.format(day, "j F Y")
+
+
+def readable_dates(refusal: ValidationError) -> ValidationError:
+    """The refusal with its ISO dates ("2026-12-10", as the deadlines module writes them)
+    written as people read them ("10 December 2026"), field by field."""
+
+    def said(lines: list[str]) -> list[str]:
+        return [ISO_DATE.sub(_long_date, line) for line in lines]
+
+    if hasattr(refusal, "error_dict"):
+        return ValidationError({f: said(m) for f, m in refusal.message_dict.items()})
+    return ValidationError(said(refusal.messages))
+
+
+def who_asked(needs_request: NeedsAssessmentRequest) -> str:
+    """Who asked for the assessment: "A parent (Mrs Smith)", or "A parent" alone when the
+    name only repeats who they are ("Parent")."""
+    kind = needs_request.get_requested_by_display()
+    name = needs_request.requested_by_name.strip()
+
+    def bare(text: str) -> str:
+        return re.sub(r"^(a|an|the)\s+", "", text.strip().lower())
+
+    if not name or bare(name) == bare(kind):
+        return kind
+    return f"{kind} ({name})"
+
+
 def _local_authorities(user, pupil) -> list[str]:
     """The LAs already named in the school, to choose from."""
     return services.la_names(
@@ -63,7 +104,7 @@ def request_new(request, public_id):
                 pupil, by=request.user, today=access.today(), **form.cleaned_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, readable_dates(error))
         else:
             messages.success(
                 request, "The request is recorded. Its deadlines count from the day the LA got it."
@@ -81,6 +122,7 @@ def _render(request, pupil, needs_request, *, stage_form=None, exception_form=No
     context = {
         "pupil": pupil,
         "needs_request": needs_request,
+        "who_asked": who_asked(needs_request),
         "stages": services.stages(needs_request, today),
         "exceptions": needs_request.exceptions.select_related("recorded_by"),
         "may_manage": access.can(user, "ehcp.manage", pupil),
@@ -122,7 +164,7 @@ def request_stage(request, public_id, request_id):
                 today=access.today(),
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, readable_dates(error))
         else:
             label = dict(services.STAGE_CHOICES)[data["stage"]]
             messages.success(request, f"Recorded: {label[:1].lower()}{label[1:]}.")
@@ -145,7 +187,7 @@ def request_exception(request, public_id, request_id):
         try:
             services.record_exception(needs_request, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, readable_dates(error))
         else:
             messages.success(
                 request, "The exception is recorded: the due dates it moves show the original too."

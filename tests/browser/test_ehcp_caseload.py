@@ -1,6 +1,6 @@
 """The EHC caseload in Chromium: the SENCO opens it and sees the overdue review first, filters by
-local authority, then records an LA consultation (a name for initials is refused) and answers
-it within the 15 days."""
+local authority, then records an LA consultation (a name for initials is refused), asks the LA
+for more information (the consultation stays to answer) and answers it within the 15 days."""
 
 import datetime as dt
 
@@ -70,7 +70,15 @@ def test_the_senco_records_an_la_consultation_and_answers_it(sign_in):
     expect(page.get_by_text("12 days left")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("The school cannot meet the child's needs").check()
+    page.get_by_label("The school asked the LA for more information").check()
+    page.get_by_role("button", name="Record the answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Answer recorded")
+    expect(page.get_by_text("still to answer, 12 days left")).to_be_visible()
+    expect(page.get_by_text("unless the LA agrees a new date")).to_be_visible()
+    expect(page.get_by_role("heading", name="Record the school's answer")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("The school objects: unsuitable, or incompatible").check()
     page.get_by_role("button", name="Record the answer").click()
     expect(page.get_by_role("alert")).to_contain_text("Give the school's reasons")
     assert_accessible(page)
@@ -81,5 +89,8 @@ def test_the_senco_records_an_la_consultation_and_answers_it(sign_in):
 
     page.get_by_role("link", name="LA consultations").click()
     expect(page.get_by_role("heading", name="LA consultations")).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text="J.B.")).to_contain_text("in time")
+    row = page.get_by_role("row").filter(has_text="J.B.")
+    expect(row).to_contain_text("Objects to being named")
+    expect(row).to_contain_text("in time")
+    expect(row).to_contain_text(f"{answer_by:%-d %b %Y}")
     assert_accessible(page)

@@ -1,6 +1,7 @@
 """An EHC plan in Chromium: the SENCO records the plan the LA issued (sections A to K, two
-outcomes, two items of provision quantified; a missing quantity is refused first), sees it,
-records a new version with the first still readable, and opens section F delivered."""
+outcomes, two items of provision quantified; a missing quantity is refused first) and the pupil
+as E on the register, sees it, records a new version with the first still readable, and opens
+section F, planned and delivered so far."""
 
 from playwright.sync_api import expect
 
@@ -9,6 +10,7 @@ from senco.ehcp.models import SECTIONS, TEXT_SECTIONS, EHCPlan
 from senco.provision.models import Provision
 from tests import targets
 from tests.browser.conftest import assert_accessible
+from tests.ehcp.test_plans import on_k
 
 OUTCOMES = [
     ("Reads a short book on her own", "Cognition and learning", "End of key stage 2"),
@@ -21,9 +23,10 @@ PROVISION = [
 
 
 def a_pupil_without_a_plan():
+    """`taught_pupil`, on K with their needs, and no current plan."""
     pupil = targets.taught_pupil()
     EHCPlan.objects.current().filter(pupil=pupil).update(ceased_on=access.today())
-    return pupil
+    return on_k(pupil)
 
 
 def test_the_senco_records_a_plan_amends_it_and_checks_section_f_delivery(sign_in):
@@ -67,9 +70,19 @@ def test_the_senco_records_a_plan_amends_it_and_checks_section_f_delivery(sign_i
     page.get_by_role("group", name="Provision 2", exact=True).get_by_label(
         "Minutes a session"
     ).fill(PROVISION[1][3])
+    expect(
+        page.get_by_label(
+            "Record the pupil as E (EHC plan) on the SEN register from the issue date"
+        )
+    ).to_be_checked()
     page.get_by_role("button", name="Record the plan").click()
 
     expect(page.get_by_role("status")).to_contain_text("The EHC plan is recorded as version 1")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"The SEN register records {pupil.first_name} as E from 1 "
+    )
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "E"
     expect(page.get_by_role("heading", name="Section K: Advice and information")).to_be_visible()
     expect(page.get_by_text(OUTCOMES[0][0])).to_be_visible()
     expect(page.get_by_role("cell", name=PROVISION[1][0])).to_be_visible()
@@ -101,8 +114,10 @@ def test_the_senco_records_a_plan_amends_it_and_checks_section_f_delivery(sign_i
     assert_accessible(page)
     page.get_by_role("link", name="Back to the EHC plan").click()
 
-    page.get_by_role("link", name="Section F delivered? Planned against delivered hours").click()
-    expect(page.get_by_role("heading", name="Section F delivered?")).to_be_visible()
+    page.get_by_role("link", name="Section F: provision planned and delivered so far").click()
+    expect(
+        page.get_by_role("heading", name="Section F: provision planned and delivered so far")
+    ).to_be_visible()
     expect(page.get_by_role("cell", name=entry.name)).to_be_visible()
     expect(page.get_by_text("Not linked to provision: delivery cannot be counted.")).to_be_visible()
     assert_accessible(page)

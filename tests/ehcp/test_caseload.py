@@ -147,6 +147,19 @@ def test_open_requests_of_pupils_without_a_plan_and_unanswered_consultations_are
     assert answered.child_initials not in {r.item.initials for r in rows(client_for("senco"))}
 
 
+def test_a_consultation_the_school_asked_more_information_about_stays_on_the_caseload(
+    client_for,
+):
+    received = today() - dt.timedelta(days=3)
+    helpers.consultation(
+        child_initials="M.I.", received_on=received, answered_on=today(), answer="more_information"
+    )
+    mine = [r.item for r in rows(client_for("senco")) if r.item.initials == "M.I."]
+    assert [(i.label, i.due) for i in mine] == [
+        ("Answer the LA consultation (more information asked for)", received + dt.timedelta(15))
+    ]
+
+
 def test_the_list_is_logged_naming_its_pupils(client_for):
     pupil = targets.taught_pupil()
     long_overdue(pupil)

@@ -147,10 +147,23 @@ def test_an_answer_after_15_days_is_shown_late(client_for):
     assert "(late" in client_for("senco").get(detail(consultation)).text
 
 
+def test_the_answers_read_in_the_codes_terms_and_the_stored_values_stay(client_for):
+    page = client_for("senco").get(detail(helpers.consultation())).text.replace("&#x27;", "'")
+    for value, label in [
+        ("can_meet", "The school can meet the child's needs: it agrees to be named"),
+        ("cannot_meet", "The school objects: unsuitable, or incompatible with others' "
+         "education or the efficient use of resources (give the reasons)"),
+        ("more_information", "The school asked the LA for more information"),
+    ]:  # fmt: skip
+        assert re.search(rf'value="{value}"[^>]*>\s*{re.escape(label)}', page), label
+    assert "age, ability, aptitude or SEN" in page
+
+
 def test_cannot_meet_needs_the_reasons(client_for):
     consultation = helpers.consultation()
     response = client_for("senco").post(detail(consultation), answered(answer="cannot_meet"))
     assert response.status_code == 200 and "Give the school&#x27;s reasons" in response.text
+    assert "age, ability, aptitude or SEN" in response.text
     consultation.refresh_from_db()
     assert consultation.answered_on is None
     client_for("senco").post(
@@ -250,11 +263,63 @@ def test_another_schools_consultation_is_not_found(client_for):
     assert mine.answered_on is None
 
 
+def test_asking_for_more_information_leaves_the_consultation_still_to_answer(client_for):
+    """The school asked the LA for more information: the answer is still owed, by the same
+    date (the LA may agree a new one), on the caseload; a later "can meet" closes it."""
+    consultation = helpers.consultation(received_on=today() - dt.timedelta(days=4))
+    client = client_for("senco")
+    asked_on = today() - dt.timedelta(days=1)
+    response = client.post(
+        detail(consultation),
+        answered(answer="more_information", answered_on=asked_on.isoformat()),
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert services.still_to_answer(consultation) is True
+    assert services.answered_in_time(consultation) is None
+    page = client.get(detail(consultation)).text
+    answer_by = consultation.received_on + dt.timedelta(days=15)
+    assert f"More information asked for on {asked_on:%-d %b %Y}: still to answer" in page
+    assert f"{answer_by:%-d %B %Y}" in page and "unless the LA agrees a new date" in page
+    assert "(in time)" not in page and "Record the school's answer" in page
+    assert 'name="version" value="2"' in page
+    assert caseload_initials(client) >= {"J.B."}
+    listed = client.get(LIST).text
+    assert "More information asked for on" in listed and f"{answer_by:%-d %b %Y}" in listed
+
+    assert client.post(detail(consultation), answered(version="2")).status_code == 302
+    consultation.refresh_from_db()
+    assert services.still_to_answer(consultation) is False
+    assert "(in time)" in client.get(detail(consultation)).text
+    assert "J.B." not in caseload_initials(client)
+    entries = AuditEntry.objects.filter(action="ehcp.consultation_answered").order_by("pk")
+    assert [e.changes["after"]["answer"] for e in entries] == ["more_information", "can_meet"]
+
+
+def caseload_initials(client) -> set[str]:
+    rows = client.get(reverse("ehcp:caseload")).context["page"].object_list
+    return {row.item.initials for row in rows if row.item.kind == "consultation"}
+
+
 # The list and the reads.
 
 
-def test_the_list_shows_the_unanswered_first_soonest_due_at_the_top(client_for):
+def test_the_list_shows_each_consultations_answer_by_date(client_for):
+    LAConsultation.objects.filter(school=targets.home_school()).delete()
+    received = today() - dt.timedelta(days=3)
+    helpers.consultation(child_initials="A.B.", received_on=received)
+    page = client_for("senco").get(LIST).text
+    row = re.search(r"<tr>\s*<td><a[^>]*>A\.B\.</a>.*?</tr>", page, re.S)
+    assert row is not None
+    assert f"<td>{received + dt.timedelta(days=15):%-d %b %Y}</td>" in row.group(0)
+
+
+def test_the_list_shows_those_still_to_answer_first_soonest_due_at_the_top(client_for):
     older = helpers.consultation(child_initials="O.L.", received_on=today() - dt.timedelta(days=12))
+    asked = helpers.consultation(
+        child_initials="M.I.", received_on=today() - dt.timedelta(days=8),
+        answered_on=today(), answer="more_information",
+    )  # fmt: skip
     newer = helpers.consultation(child_initials="N.W.", received_on=today() - dt.timedelta(days=1))
     done = helpers.consultation(
         child_initials="D.N.", received_on=today() - dt.timedelta(days=5),
@@ -262,8 +327,9 @@ def test_the_list_shows_the_unanswered_first_soonest_due_at_the_top(client_for):
     )  # fmt: skip
     listed = list(client_for("senco").get(LIST).context["page"].object_list)
     order = [c.pk for c in listed]
-    assert order.index(older.pk) < order.index(newer.pk) < order.index(done.pk)
-    assert all(c.answered_on is None for c in listed[: order.index(newer.pk) + 1])
+    assert order.index(older.pk) < order.index(asked.pk) < order.index(newer.pk)
+    assert order.index(newer.pk) < order.index(done.pk)
+    assert all(services.still_to_answer(c) for c in listed[: order.index(newer.pk) + 1])
     assert AuditEntry.objects.filter(action="ehcp.consultations_listed").exists()
 
 

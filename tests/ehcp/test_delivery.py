@@ -181,6 +181,24 @@ def test_nothing_is_planned_before_the_plan_was_issued(linked):
     assert not found.started and found.items[0].planned == 0 and not found.items[0].short
 
 
+def test_a_period_that_counts_nothing_says_why(linked):
+    plan, _, pupil = linked
+    assert report(plan).not_started == ""
+    found = report(plan, period=TERMS[1])  # spring, on 13 October
+    assert not found.started
+    assert found.not_started == "Not started yet: the spring starts on 6 January 2025."
+    earlier = costs.Period(2023, "summer", "Summer term 2023/24", dt.date(2024, 4, 15),
+                           dt.date(2024, 7, 19))  # fmt: skip
+    assert report(plan, period=earlier).not_started == (
+        "The plan was issued on 2 September 2024, after the summer term 2023/24 ended."
+    )
+    plans.cease_plan(plan, by=helpers.senco(pupil), on=dt.date(2024, 12, 20), why="Moved away.")
+    plan.refresh_from_db()
+    assert report(plan, today=dt.date(2025, 5, 1), period=TERMS[2]).not_started == (
+        "The plan ceased on 20 December 2024, before the summer began."
+    )
+
+
 def test_the_count_costs_the_same_queries_for_one_item_or_twenty():
     counts = []
     for rows in (1, 20):

@@ -10,15 +10,18 @@ from django.utils.html import escape
 
 from senco import access
 from senco.audit.models import AuditEntry
-from senco.ehcp.models import EHCPlan, NeedsAssessmentRequest
+from senco.ehcp import deadlines
+from senco.ehcp.models import AnnualReview, EHCPlan, NeedsAssessmentRequest
 from senco.ehcp.services import plans
 from senco.schools.calendar import academic_year_start
+from senco.schools.models import AcademicYear, Term
 from tests import targets
 from tests.ehcp import helpers
 from tests.ehcp.test_plans import (
     SECTIONS,
     item,
     library_entry,
+    on_k,
     outcome,
     pupil_without_plan,
     record,
@@ -95,6 +98,8 @@ def test_the_senco_sees_the_plan_its_funding_and_every_version_and_the_read_is_l
     assert logged("ehcp.plan_viewed", pupil) == 1
     assert url("plan_delivery", pupil, plan) in page
     assert url("plan_amend", pupil, plan) in page
+    assert "Provision in the library" in page
+    assert "Section F: provision planned and delivered so far" in page
 
 
 @pytest.mark.parametrize(("who", "target"), [("parent", "child"), ("teacher", "taught")])
@@ -108,6 +113,19 @@ def test_parents_and_teachers_see_the_plan_but_never_its_funding(client_for, who
     assert "Top-up" not in page and "£" not in page and (plan.top_up_band or "Band") not in page
     assert url("plan_delivery", pupil, plan) not in page
     assert url("plan_amend", pupil, plan) not in page
+    version = client_for(who).get(url("plan_version", pupil, plan, number=1)).content.decode()
+    for shown in (page, version):
+        assert "Delivered by" in shown and "Provision in the library" not in shown
+        assert "Not linked" not in shown
+
+
+def test_the_head_sees_which_library_provision_delivers_each_item(client_for):
+    pupil = pupil_without_plan()
+    entry = library_entry()
+    plan = record(pupil, provision=[item(library=entry.pk), item(2, outcome=2)])
+    for address in (url("plan", pupil), url("plan_version", pupil, plan, number=1)):
+        page = client_for("head").get(address).content.decode()
+        assert "Provision in the library" in page and entry.name in page and "Not linked" in page
 
 
 def test_a_teacher_who_does_not_teach_the_pupil_gets_not_found(client_for):
@@ -136,6 +154,45 @@ def test_an_under_five_gets_review_prompts_not_alarms(client_for):
     record(pupil)
     page = client_for("senco").get(url("plan", pupil)).content.decode()
     assert page.count("Prompt: consider a review by") == 2
+
+
+def test_the_form_to_end_a_live_plan_is_not_headed_as_if_it_had_ceased(client_for):
+    pupil = pupil_without_plan()
+    record(pupil)
+    page = client_for("senco").get(url("plan", pupil)).content.decode()
+    assert ">End this plan (when the LA ceases it)</h2>" in page
+    assert "The plan ceased</h2>" not in page
+
+
+def test_an_amended_plan_awaited_after_the_las_decision_shows_when_it_is_due(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    held, decided, proposed = helpers.days_ago(40), helpers.days_ago(12), helpers.days_ago(10)
+    AnnualReview.objects.create(
+        plan=plan, due_by=helpers.days_ago(30), meeting_on=held, held_on=held,
+        status=AnnualReview.Status.DONE, la_decision=AnnualReview.Decision.AMEND,
+        la_decided_on=decided, amendment_proposed_on=proposed,
+    )  # fmt: skip
+    due = deadlines.amendment_deadlines(proposed, held)["final_by"]
+    for who in ("senco", "teacher"):
+        page = client_for(who).get(url("plan", pupil)).content.decode()
+        assert (
+            f"The LA decided to amend the plan on {decided:%-d %B %Y}: the final amended plan is "
+            f"due by <strong>{due:%-d %B %Y}</strong>"
+        ) in page
+    AnnualReview.objects.filter(plan=plan).update(amended_plan_on=helpers.days_ago(1))
+    assert "The LA decided to amend" not in client_for("senco").get(url("plan", pupil)).text
+
+
+def test_the_transfer_year_hint_suggests_the_pupils_next_transfer(client_for):
+    pupil = pupil_without_plan()  # Year 5: secondary school the September after next
+    suggested = (
+        f"For this pupil (Year 5): {academic_year_start(access.today()) + 2}, the move to "
+        "secondary school."
+    )
+    assert suggested in client_for("senco").get(url("plan_record", pupil)).text
+    plan = record(pupil)
+    assert suggested in client_for("senco").get(url("plan_details", pupil, plan)).text
 
 
 def test_the_phase_transfer_deadline_shows_when_the_year_is_set(client_for):
@@ -180,12 +237,47 @@ def test_the_senco_records_a_plan_and_it_is_logged(client_for):
     assert logged("ehcp.plan_recorded", pupil) == 1
 
 
-def test_the_record_form_says_to_put_the_pupil_on_e_on_the_register(client_for):
-    pupil = pupil_without_plan()
-    type(pupil).objects.filter(pk=pupil.pk).update(sen_provision="K")
+def test_the_record_form_offers_to_record_the_pupil_as_e_ticked_when_they_are_not(client_for):
+    pupil = on_k(pupil_without_plan())
     page = client_for("senco").get(url("plan_record", pupil)).content.decode()
-    assert "Record the pupil as E on the register" in page
+    box = re.search(r'<input type="checkbox" name="on_register"[^>]*>', page)
+    assert box is not None and "checked" in box.group(0)
+    assert "Record the pupil as E (EHC plan) on the SEN register from the issue date" in page
     assert reverse("pupils:register_change", kwargs={"public_id": pupil.public_id}) in page
+    type(pupil).objects.filter(pk=pupil.pk).update(sen_provision="E")
+    page = client_for("senco").get(url("plan_record", pupil)).content.decode()
+    assert 'name="on_register"' not in page
+
+
+def test_the_senco_records_a_plan_and_the_pupil_as_e_in_one_go(client_for):
+    pupil = on_k(pupil_without_plan())
+    issued = helpers.days_ago(40)
+    response = client_for("senco").post(
+        url("plan_record", pupil), plan_form(on_register="on"), follow=True
+    )
+    page = response.content.decode()
+    assert f"The SEN register records {pupil.first_name} as E from {issued:%-d %B %Y}." in page
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "E" and pupil.ehc_plans.current().exists()
+    assert pupil.sen_statuses.get(ends__isnull=True).starts == issued
+    assert logged("register.status_changed", pupil) == 1
+
+
+def test_a_pupil_without_a_primary_need_is_refused_at_the_box_and_nothing_is_recorded(
+    client_for,
+):
+    pupil = on_k(pupil_without_plan(), needs=())
+    response = client_for("senco").post(url("plan_record", pupil), plan_form(on_register="on"))
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert 'href="#id_on_register"' in page
+    assert "has no primary need on the SEN register" in page
+    assert "record their need on the register first" in page
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "K" and not pupil.ehc_plans.current().exists()
+    assert (
+        logged("ehcp.plan_recorded", pupil) == 0 and logged("register.status_changed", pupil) == 0
+    )
 
 
 def test_a_plan_recorded_from_a_request_closes_it(client_for):
@@ -502,11 +594,30 @@ def test_section_f_delivered_counts_each_item_and_says_when_one_cannot_be_counte
     response = client_for("senco").get(url("plan_delivery", pupil, plan))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Section F delivered?" in page and entry.name in page
+    assert "Section F: provision planned and delivered so far" in page and entry.name in page
     assert "Not linked to provision: delivery cannot be counted." in page
     assert url("plan_amend", pupil, plan) in page
     assert re.search(r"1 of 2 items? short", page) or "No item is short" in page
     assert logged("ehcp.delivery_viewed", pupil) == 1
+
+
+def test_a_term_that_has_not_started_says_so_rather_than_a_backwards_span(client_for):
+    pupil = pupil_without_plan()
+    plan = record(pupil)
+    today = access.today()
+    year, _ = AcademicYear.objects.get_or_create(
+        school=pupil.school, start_year=academic_year_start(today)
+    )
+    starts = today + dt.timedelta(days=30)
+    Term.objects.update_or_create(
+        academic_year=year, name="summer",
+        defaults={"starts": starts, "ends": today + dt.timedelta(days=90)},
+    )  # fmt: skip
+    response = client_for("senco").get(url("plan_delivery", pupil, plan), {"period": "summer"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Not started yet: the summer term {year} starts on {starts:%-d %B %Y}." in page
+    assert "school weeks in the school" not in page and "0 school weeks" not in page
 
 
 def test_an_unknown_period_is_refused_with_the_choices_and_the_read_is_logged(client_for):

@@ -13,7 +13,7 @@ from senco.ehcp import deadlines
 from senco.ehcp.models import EHCPlan, NeedsAssessmentRequest, PlanVersion
 from senco.ehcp.services import plans
 from senco.provision.models import Provision
-from senco.pupils.models import Pupil
+from senco.pupils.models import Pupil, SenNeed, SenStatus
 from senco.schools.calendar import academic_year_start
 from tests import targets
 from tests.ehcp import helpers
@@ -342,6 +342,100 @@ def test_a_transfer_year_that_fits_is_kept_and_the_pupil_may_have_no_transfer_ye
     assert deadlines.phase_transfer_deadline(plan.phase_transfer_year) == dt.date(
         fitting_transfer_year(), 2, 15
     )
+
+
+# The register: E from the issue date, through the register's own service.
+
+
+def on_k(pupil: Pupil, needs: tuple[str, ...] = ("SPLD", "SLCN"), since: int = 400) -> Pupil:
+    """The pupil on K (SEN support) since `since` days ago, with `needs` in rank order."""
+    SenStatus.objects.filter(pupil=pupil).delete()
+    SenNeed.objects.filter(pupil=pupil).delete()
+    starts = helpers.days_ago(since)
+    SenStatus.objects.create(pupil=pupil, provision="K", starts=starts)
+    for rank, need in enumerate(needs, start=1):
+        SenNeed.objects.create(pupil=pupil, need=need, rank=rank, starts=starts)
+    Pupil.objects.filter(pk=pupil.pk).update(sen_provision="K", primary_need=(needs or ("",))[0])
+    return Pupil.objects.select_related("school").get(pk=pupil.pk)
+
+
+def history(pupil: Pupil) -> list[tuple[str, dt.date, dt.date | None]]:
+    return [(s.provision, s.starts, s.ends) for s in pupil.sen_statuses.order_by("starts")]
+
+
+def test_recording_a_plan_can_record_the_pupil_as_e_from_the_issue_date_keeping_their_needs():
+    pupil = on_k(pupil_without_plan())
+    issued = helpers.days_ago(100)
+    record(pupil, issued_on=issued, on_register=True)
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "E" and pupil.primary_need == "SPLD"
+    assert history(pupil) == [
+        ("K", helpers.days_ago(400), issued - dt.timedelta(days=1)),
+        ("E", issued, None),
+    ]
+    assert plans.register_needs(pupil) == ["SPLD", "SLCN"]
+    entry = AuditEntry.objects.filter(action="register.status_changed", pupil_id=pupil.pk).get()
+    assert entry.changes["after"]["provision"] == "E"
+    recorded = AuditEntry.objects.filter(action="ehcp.plan_recorded", pupil_id=pupil.pk).get()
+    assert recorded.changes["after"]["on_register_as_e_from"] == issued.isoformat()
+
+
+def test_without_the_box_ticked_the_register_is_left_alone():
+    pupil = on_k(pupil_without_plan())
+    record(pupil)
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "K" and history(pupil) == [("K", helpers.days_ago(400), None)]
+    assert not AuditEntry.objects.filter(action="register.status_changed", pupil_id=pupil.pk)
+
+
+@pytest.mark.parametrize(
+    ("needs", "since", "message"),
+    [
+        ((), 400, "has no primary need on the SEN register, and the census needs one for E: "
+                  "record their need on the register first"),
+        (("NSA",), 400, "NSA (no specialist assessment) is valid only with SEN support"),
+        (("SPLD",), 50, "not before the plan's issue date"),
+    ],
+)  # fmt: skip
+def test_a_pupil_the_register_cannot_put_on_e_is_refused_and_nothing_is_written(
+    needs, since, message
+):
+    pupil = on_k(pupil_without_plan(), needs, since)
+    before = history(pupil)
+    with pytest.raises(ValidationError) as refused:
+        record(pupil, on_register=True)
+    assert message in " ".join(refused.value.message_dict["on_register"])
+    assert not pupil.ehc_plans.current().exists()
+    pupil.refresh_from_db()
+    assert pupil.sen_provision == "K" and history(pupil) == before
+    assert not AuditEntry.objects.filter(pupil_id=pupil.pk, action__in=[
+        "ehcp.plan_recorded", "register.status_changed"])  # fmt: skip
+
+
+def test_a_refusal_by_the_register_inside_the_transaction_undoes_the_plan(monkeypatch):
+    """The register changed between the check and the write: its refusal, under the pupil's
+    lock, leaves nothing written."""
+    pupil = on_k(pupil_without_plan())
+
+    def refuse(*args, **kwargs):
+        raise ValidationError({"starts": ["The current status began on 01/01/2026."]})
+
+    monkeypatch.setattr(plans, "change_register_entry", refuse)
+    with pytest.raises(ValidationError) as refused:
+        record(pupil, on_register=True)
+    assert refused.value.message_dict == {
+        "on_register": ["The current status began on 01/01/2026."]
+    }
+    assert not pupil.ehc_plans.current().exists()
+    assert not AuditEntry.objects.filter(action="ehcp.plan_recorded", pupil_id=pupil.pk)
+
+
+def test_a_pupil_on_e_already_is_left_as_they_are():
+    pupil = on_k(pupil_without_plan())
+    Pupil.objects.filter(pk=pupil.pk).update(sen_provision="E")
+    pupil.sen_provision = "E"
+    record(pupil, on_register=True)
+    assert not AuditEntry.objects.filter(action="register.status_changed", pupil_id=pupil.pk)
 
 
 # Amending.

@@ -135,6 +135,52 @@ def test_a_bad_exception_says_what_is_wrong_and_moves_nothing(
     assert b"25 May 2026" in response.content and b"was 25 May 2026" not in response.content
 
 
+@pytest.mark.parametrize(
+    ("starts", "ends", "says"),
+    [
+        ("2026-03-02", "2026-03-13",
+         "2 March 2026 to 13 March 2026 is 12 days"),
+        ("2026-03-01", "2026-02-01",
+         "exception ends (1 February 2026) before it starts (1 March 2026)"),
+    ],
+)  # fmt: skip
+def test_the_deadline_rules_refusals_show_dates_as_people_write_them(
+    client_for, starts, ends, says
+):
+    needs_request = made_on(dt.date(2026, 1, 5))
+    response = client_for("senco").post(
+        url("request_exception", needs_request.pupil, needs_request),
+        {
+            "exception-reason": "school_closed",
+            "exception-starts": starts,
+            "exception-ends": ends,
+            "exception-note": "",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and says in page.replace("&#x27;", "'")
+    assert starts not in page.split('name="exception-starts"')[0]
+    assert not needs_request.exceptions.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "shown"),
+    [
+        ("parent", "Parent", "A parent"),
+        ("parent", "a parent", "A parent"),
+        ("parent", "Mrs Smith", "A parent (Mrs Smith)"),
+        ("school", "", "The school"),
+        ("young_person", "The young person", "The young person"),
+    ],
+)
+def test_who_asked_reads_as_a_sentence(client_for, kind, name, shown):
+    needs_request = made_on(dt.date(2026, 1, 5))
+    needs_request.requested_by, needs_request.requested_by_name = kind, name
+    needs_request.save(update_fields=["requested_by", "requested_by_name"])
+    page = client_for("senco").get(url("request", needs_request.pupil, needs_request))
+    assert f"<dt>Who asked</dt><dd>{shown}</dd>" in page.content.decode()
+
+
 # Recording a request.
 
 

@@ -1,6 +1,10 @@
 """LA consultations: an LA asks the school whether it can be named in a child's EHC plan, and
 the school answers within 15 days (SEND Code of Practice 9.83).
 
+A consultation is still to answer until the school says whether it can meet the child's needs:
+asking the LA for more information does not answer it (the 15 days still count from its
+arrival; the LA may agree a new date, which the school keeps on the consultation's papers).
+
 The child may not be a pupil yet, so only their initials and the LA's reference are kept,
 never their name. Each change is one transaction with its audit entry; everything is checked
 before anything is written, and a refusal says what is wrong and where. An answer names the
@@ -13,6 +17,7 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from senco import access
 from senco.audit import log
@@ -22,6 +27,28 @@ from senco.schools.calendar import year_group_label
 from senco.schools.models import School
 from senco.validation import Errors
 
+Answer = LAConsultation.Answer
+# The school's answers as the form offers them, in the Code's terms (9.79-9.84): the school
+# may object that the placement would be unsuitable for the child's age, ability, aptitude or
+# SEN, or incompatible with the efficient education of others or the efficient use of
+# resources. The values stored are the model's.
+ANSWER_CHOICES = [
+    (Answer.CAN_MEET, "The school can meet the child's needs: it agrees to be named"),
+    (
+        Answer.CANNOT_MEET,
+        "The school objects: unsuitable, or incompatible with others' education or the "
+        "efficient use of resources (give the reasons)",
+    ),
+    (Answer.MORE_INFORMATION, "The school asked the LA for more information"),
+]
+# An answer as the pages show it once given.
+ANSWERED: dict[str, str] = {
+    Answer.CAN_MEET: "Can meet the child's needs: agrees to be named",
+    Answer.CANNOT_MEET: "Objects to being named",
+    Answer.MORE_INFORMATION: "Asked the LA for more information",
+}
+# Not answered yet, or only more information asked for: the school still owes its answer.
+STILL_TO_ANSWER = Q(answered_on__isnull=True) | Q(answer=Answer.MORE_INFORMATION)
 LIMITS = {"local_authority": 100, "la_reference": 50, "child_initials": 5, "reasons": 5000}
 INITIALS = re.compile(r"[A-Za-z. ]+")
 OLDEST = dt.timedelta(days=366)
@@ -49,9 +76,21 @@ def answer_by(consultation: LAConsultation) -> dt.date:
     return deadlines.consultation_answer_by(consultation.received_on)
 
 
+def still_to_answer(consultation: LAConsultation) -> bool:
+    """Whether the school still owes the LA its answer (`STILL_TO_ANSWER`, for one row)."""
+    return consultation.answered_on is None or consultation.answer == Answer.MORE_INFORMATION
+
+
+def more_information_asked_on(consultation: LAConsultation) -> dt.date | None:
+    """The day the school asked the LA for more information, while that is its last word."""
+    if consultation.answer == Answer.MORE_INFORMATION:
+        return consultation.answered_on
+    return None
+
+
 def answered_in_time(consultation: LAConsultation) -> bool | None:
-    """Whether the answer met the 15 days; None while unanswered."""
-    if consultation.answered_on is None:
+    """Whether the answer met the 15 days; None while still to answer."""
+    if still_to_answer(consultation) or consultation.answered_on is None:
         return None
     return consultation.answered_on <= answer_by(consultation)
 
@@ -169,9 +208,10 @@ def answer_consultation(
     reasons: str = "",
     today: dt.date | None = None,
 ) -> LAConsultation:
-    """Record the school's answer: it can meet the child's needs, it cannot (with its
-    reasons), or it asked for more information; on a day between the consultation's arrival
-    and today. A second answer corrects the first; both stay in the audit log.
+    """Record the school's answer: it can meet the child's needs, it objects (with its
+    reasons), or it asked the LA for more information (the consultation is then still to
+    answer); on a day between the consultation's arrival and today. A later answer replaces
+    it (after more information, or to correct it); each stays in the audit log.
     `expected_version` is the consultation's `version` the page was opened at: an answer
     saved since is not overwritten (the change is refused)."""
     today = today or access.today()
@@ -187,8 +227,9 @@ def answer_consultation(
     if answer == LAConsultation.Answer.CANNOT_MEET and not reasons:
         errors.add(
             "reasons",
-            "Give the school's reasons: the LA must know why the school cannot meet the "
-            "child's needs.",
+            "Give the school's reasons: the LA must know why the placement would be unsuitable "
+            "for the child's age, ability, aptitude or SEN, or incompatible with the efficient "
+            "education of others or the efficient use of resources.",
         )
     _check_text(errors, "reasons", reasons, "the reasons")
     errors.raise_any()

@@ -40,6 +40,7 @@ from senco.ehcp.models import (
 from senco.provision.models import Provision as LibraryEntry
 from senco.pupils import census
 from senco.pupils.models import Pupil
+from senco.pupils.services import change_register_entry
 from senco.schools.calendar import academic_year_start
 from senco.validation import Errors
 
@@ -241,6 +242,32 @@ def transfer_year_problem(pupil: Pupil, year: int, today: dt.date) -> str:
         message = str(problem)
         return f"The phase transfer year does not fit: {message[:1].lower()}{message[1:]}."
     return ""
+
+
+# The common transfers, by the year group the pupil leaves, as a SENCO says them.
+MOVES = {
+    deadlines.NURSERY: "the move into school",
+    6: "the move to secondary school",
+    11: "the move to post-16 (tick “into post-16”)",
+}
+
+
+def transfer_year_suggested(pupil: Pupil, today: dt.date) -> str:
+    """The pupil's next common phase transfer, as a suggestion for the form ("For this pupil
+    (Year 4): 2029, the move to secondary school."); "" without a year group."""
+    if pupil.year_group is None:
+        return ""
+    start = academic_year_start(today)
+    try:
+        year = deadlines.next_transfer_year(pupil.year_group, start)
+    except (ValueError, TypeError):  # a year group out of the rules' range
+        return ""
+    said = f"For this pupil ({pupil.year_group_label}): "
+    if year is None:
+        return said + "no phase transfer is left."
+    leaves = pupil.year_group + year - start - 1
+    point = next(p for p in deadlines.common_transfer_points if p.leaves == leaves)
+    return said + f"{year}, {MOVES.get(leaves, point.name)}."
 
 
 def _check_issued_on(errors: Errors, pupil: Pupil, issued_on: dt.date) -> None:
@@ -461,6 +488,43 @@ def _apply(plan: EHCPlan, details: PlanDetails) -> None:
         setattr(plan, name, value.strip() if isinstance(value, str) else value)
 
 
+ON_REGISTER = "on_register"
+
+
+def register_needs(pupil: Pupil) -> list[str]:
+    """The pupil's needs on the SEN register now, primary need first."""
+    needs = pupil.sen_needs.filter(ends__isnull=True).order_by("rank")
+    return list(needs.values_list("need", flat=True))
+
+
+def _check_register(errors: Errors, pupil: Pupil, issued_on: dt.date, needs: list[str]) -> None:
+    """Whether the register can record the pupil as E from the issue date, keeping their
+    needs: the census wants a primary need for E, and the register's history runs forward."""
+    where = "the SEN register"
+    if not needs:
+        errors.add(
+            ON_REGISTER,
+            f"{pupil.first_name} has no primary need on {where}, and the census needs one for E: "
+            "record their need on the register first (change their SEN status), then record "
+            "the plan. Nothing was recorded.",
+        )
+        return
+    for breach in census.check_entry("E", needs):
+        errors.add(
+            ON_REGISTER,
+            f"{pupil.first_name}'s needs on {where} cannot go with E: {breach.message} Change "
+            "them on the register first. Nothing was recorded.",
+        )
+    current = pupil.sen_statuses.filter(ends__isnull=True).first()
+    if current is not None and current.starts >= issued_on:
+        errors.add(
+            ON_REGISTER,
+            f"{pupil.first_name}'s SEN status on {where} changed on {current.starts:%d/%m/%Y}, "
+            f"not before the plan's issue date ({issued_on:%d/%m/%Y}), so E cannot start on "
+            "the issue date: untick the box and change the register by hand.",
+        )
+
+
 def record_plan(
     pupil: Pupil,
     *,
@@ -471,15 +535,23 @@ def record_plan(
     outcomes: Sequence[OutcomeRow],
     provision: Sequence[ProvisionRow],
     request: NeedsAssessmentRequest | None = None,
+    on_register: bool = False,
 ) -> EHCPlan:
     """The plan the LA issued, as version 1. A needs assessment request of the same pupil, when
-    given, is closed as issued with this plan. The pupil's SEN status is the register's."""
+    given, is closed as issued with this plan. With `on_register` (and the pupil not on E),
+    the register records the pupil as E from the issue date, keeping their needs, through its
+    own service in the same transaction; a pupil without a primary need is refused and nothing
+    is recorded."""
+    on_register = on_register and pupil.sen_provision != "E"
+    needs = register_needs(pupil) if on_register else []
     errors = Errors()
     _check_issued_on(errors, pupil, issued_on)
     _check_details(errors, pupil, details, issued_on)
     _check_content(errors, pupil, sections, outcomes, provision)
     if request is not None and request.pupil_id != pupil.pk:
         errors.add(NON_FIELD_ERRORS, "The needs assessment request is another pupil's.")
+    if on_register and "issued_on" not in errors:
+        _check_register(errors, pupil, issued_on, needs)
     errors.raise_any()
     with transaction.atomic():
         # The pupil's row lock: two people recording at once get one plan and a refusal.
@@ -508,12 +580,23 @@ def record_plan(
             plan,
             pupil=pupil,
             after=_details_of(plan)
-            | {"issued_on": issued_on}
+            | {"issued_on": issued_on, "on_register_as_e_from": issued_on if on_register else None}
             | _summary(version, outcomes, provision),
         )
         if request is not None:
             _close_request(request, plan, by)
+        if on_register:
+            _record_on_register(pupil, needs, issued_on, by)
     return plan
+
+
+def _record_on_register(pupil: Pupil, needs: list[str], issued_on: dt.date, by) -> None:
+    """E from the issue date, through the register's service (its history and audit entry);
+    its refusal, if the register changed since the check, undoes the whole plan."""
+    try:
+        change_register_entry(pupil, provision="E", needs=needs, starts=issued_on, by=by)
+    except ValidationError as refusal:
+        raise ValidationError({ON_REGISTER: refusal.messages}) from refusal
 
 
 def _close_request(request: NeedsAssessmentRequest, plan: EHCPlan, by) -> None:
