@@ -7,6 +7,10 @@ a list, a table), which `documents/review_document.html` prints and `_docx` writ
 formats never drift apart. File names carry the pupil's initials only. Who is invited is
 written as the person downloading may see them (`reviews.invitees_as_seen_by`): a parent whose
 contact is confidential from them is "A parent or carer"; those taken off the list are left out.
+The two letters (the invitation and the request for a contribution) go to people outside the
+school: they name who is invited by role only, keep the school's own lists out, give the
+review's real dates (never a day that has passed) and name the person who made them, at the
+school, as the contact.
 """
 
 import datetime as dt
@@ -21,7 +25,7 @@ from senco import access
 from senco.audit import log
 from senco.documents import docx as word
 from senco.documents import pdf
-from senco.ehcp.models import SECTIONS, AnnualReview, PlanVersion
+from senco.ehcp.models import SECTIONS, AnnualReview, PlanVersion, ReviewInvitee
 from senco.ehcp.review_views import DOCUMENTS, get_review
 from senco.ehcp.services import plans, reviews
 
@@ -69,13 +73,14 @@ def section(title: str, value: str, empty: str = "Not recorded.") -> list[Block]
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "not yet"
+    return reviews.long_date(day) if day else "not yet"
 
 
 def _when(review: AnnualReview) -> str:
+    """The meeting's day, time and place, as a sentence's end."""
     time = f" at {review.meeting_time:%H:%M}" if review.meeting_time else ""
     place = f", {review.place}" if review.place else ""
-    return f"{review.meeting_on:%A %d/%m/%Y}{time}{place}"
+    return f"{review.meeting_on:%A} {_day(review.meeting_on)}{time}{place}"
 
 
 @dataclass
@@ -85,6 +90,8 @@ class Papers:
 
     review: AnnualReview
     version: PlanVersion | None
+    today: dt.date
+    reader: Any = None
     invitees: list[reviews.SeenInvitee] = field(default_factory=list)
     progress: list = field(default_factory=list)
     amendments: list = field(default_factory=list)
@@ -98,11 +105,15 @@ class Papers:
         return list(self.version.outcomes.all()) if self.version else []
 
 
-def papers(review: AnnualReview, reader) -> Papers:
+def papers(review: AnnualReview, reader, today: dt.date | None = None) -> Papers:
+    """What the documents are written from, for `reader` (the person downloading: the letters
+    name them as the contact)."""
     version = plans.current_version(review.plan)
     return Papers(
         review=review,
         version=version,
+        today=today or access.today(),
+        reader=reader,
         invitees=reviews.invitees_as_seen_by(reader, review),
         progress=list(review.progress.select_related("outcome")),
         amendments=list(review.amendments.all()),
@@ -113,8 +124,8 @@ def _about(p: Papers) -> Block:
     pupil, plan = p.pupil, p.review.plan
     reference = f", reference {plan.la_reference}" if plan.la_reference else ""
     return meta(
-        f"{pupil.full_name}, born {pupil.date_of_birth:%d/%m/%Y}, {pupil.year_group_label}. "
-        f"EHC plan issued {plan.issued_on:%d/%m/%Y} by {plan.local_authority}{reference}."
+        f"{pupil.full_name}, born {_day(pupil.date_of_birth)}, {pupil.year_group_label}. "
+        f"EHC plan issued {_day(plan.issued_on)} by {plan.local_authority}{reference}."
     )
 
 
@@ -122,17 +133,52 @@ def _invited(p: Papers) -> list[str]:
     return [s.label for s in p.invitees]
 
 
+def _invited_as(p: Papers) -> list[str]:
+    """Who is invited, by what they are only: a letter goes to people outside the school."""
+    kinds = {s.invitee.kind for s in p.invitees}
+    return [label for kind, label in ReviewInvitee.Kind.choices if kind in kinds]
+
+
 def _outcome_lines(p: Papers) -> list[str]:
     return [
-        f"Outcome {o.position} ({o.get_area_display()}): {o.text}"
-        + (f" By when: {o.by_when}." if o.by_when else "")
+        f"Outcome {o.position} ({o.get_area_display()}): {reviews.sentence(o.text)}"
+        + (f" By when: {reviews.sentence(o.by_when)}" if o.by_when.strip() else "")
         for o in p.outcomes
     ]
 
 
+def _views_by(p: Papers) -> str:
+    """When views or contributions are wanted, never a day past: the date the school set, else
+    the paperwork date; once that day has passed, as soon as possible before the meeting."""
+    review = p.review
+    due = review.contributions_due_on or reviews.dates(review)["paperwork_by"]
+    if due < p.today or due >= review.meeting_on:
+        return f"as soon as you can, and before the meeting on {_day(review.meeting_on)}"
+    return f"by {_day(due)}"
+
+
+def _contact(p: Papers) -> list[Block]:
+    """Who to reply to: the person who made the letter, at the school."""
+    school, reader = p.pupil.school, p.reader
+    lines = [str(reader) if reader else "The SENCO", school.name]
+    lines += [line.strip() for line in school.address.splitlines() if line.strip()]
+    lines += [school.postcode] if school.postcode else []
+    if reader and reader.email:
+        lines.append(f"Email: {reader.email}")
+    return [heading("Contact"), text("\n".join(lines))]
+
+
+def _meeting(review: AnnualReview) -> list[Block]:
+    lines = [f"Date: {review.meeting_on:%A} {_day(review.meeting_on)}"]
+    if review.meeting_time:
+        lines.append(f"Time: {review.meeting_time:%H:%M}")
+    if review.place:
+        lines.append(f"Place: {review.place}")
+    return [heading("The meeting"), text("\n".join(lines))]
+
+
 def invitation(p: Papers) -> list[Block]:
-    review, pupil = p.review, p.pupil
-    due = review.contributions_due_on or reviews.dates(review)["contributions_by"]
+    pupil = p.pupil
     return [
         _about(p),
         text("To: ______________________"),
@@ -140,15 +186,15 @@ def invitation(p: Papers) -> list[Block]:
             f"You are invited to the annual review of the education, health and care plan of "
             f"{pupil.full_name}, a pupil at {pupil.school.name}."
         ),
-        heading("The meeting"),
-        text(_when(review)),
+        *_meeting(p.review),
         text(
             "Please tell the school whether you can come. If you cannot, please send your views "
-            f"or advice before {due:%d/%m/%Y}, so they can be shared with everyone invited at "
-            "least two weeks before the meeting."
+            f"or advice {_views_by(p)}, so they can be shared with everyone invited before the "
+            "meeting."
         ),
         heading("Who is invited"),
-        bullets(_invited(p) or ["The list is still being made."]),
+        bullets(_invited_as(p) or ["The list is still being made."]),
+        *_contact(p),
     ]
 
 
@@ -161,27 +207,19 @@ ASKED_FOR = [
 
 
 def contribution_request(p: Papers) -> list[Block]:
-    review = p.review
-    due = review.contributions_due_on or reviews.dates(review)["contributions_by"]
-    asked = [
-        f"{s.label}, asked on {_day(s.invitee.contribution_requested_on)}"
-        for s in p.invitees
-        if s.invitee.contribution_requested_on
-    ]
     return [
         _about(p),
         text("To: ______________________"),
         text(
-            f"The annual review meeting is on {_when(review)}. Please send your contribution "
-            f"(advice) to the school by {due:%d/%m/%Y}: it is circulated with the paperwork to "
-            "everyone invited two weeks before the meeting."
+            f"The annual review meeting is on {_when(p.review)}. Please send your contribution "
+            f"(advice) to the school {_views_by(p)}: it is shared with everyone invited before "
+            "the meeting."
         ),
         heading("What to tell us"),
         bullets(ASKED_FOR),
         heading("The outcomes in section E"),
         bullets(_outcome_lines(p) or ["None recorded."]),
-        heading("Asked for a contribution"),
-        bullets(asked or ["Nobody yet."]),
+        *_contact(p),
     ]
 
 
@@ -198,7 +236,13 @@ def _provision_table(p: Papers) -> Block:
 def _plan_sections(p: Papers) -> list[Block]:
     if p.version is None:
         return [text("No version of the plan is recorded.")]
-    blocks = [meta(f"The plan's current version: {p.version}.")]
+    v = p.version
+    blocks = [
+        meta(
+            f"The plan's current version: version {v.number} "
+            f"({v.get_kind_display().lower()}), dated {_day(v.dated)}."
+        )
+    ]
     for code, name in SECTIONS.items():
         blocks.append(heading(f"Section {code}: {name}", 3))
         if code == "E":
@@ -250,7 +294,7 @@ def review_report(p: Papers) -> list[Block]:
         _about(p),
         meta(
             f"Meeting held on {_day(review.held_on)}. The report goes to the LA and everyone "
-            f"invited by {reviews.dates(review)['school_report_by']:%d/%m/%Y}."
+            f"invited by {_day(reviews.dates(review)['school_report_by'])}."
         ),
         heading("Invited"),
         bullets(_invited(p) or ["Nobody recorded."]),
@@ -268,7 +312,7 @@ def review_report(p: Papers) -> list[Block]:
         blocks += section("Preparing for adulthood", review.preparing_for_adulthood)
     blocks += [
         heading("The school recommends"),
-        text(review.get_recommendation_display() or "Not recorded."),
+        text(reviews.sentence(review.get_recommendation_display()) or "Not recorded."),
         *section("What was agreed", review.agreed),
     ]
     return blocks

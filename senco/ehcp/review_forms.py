@@ -2,12 +2,13 @@
 who may be invited, what the record needs) live in `senco.ehcp.services.reviews`, whose
 refusals come back onto these forms through `senco.forms.add_errors`."""
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django import forms
 from django.forms import BoundField
 
-from senco.ehcp.models import SECTION_CHOICES, AnnualReview, PlanOutcome, ReviewInvitee
+from senco.ehcp.models import AnnualReview, PlanOutcome, ReviewInvitee
 from senco.ehcp.services import reviews
 from senco.meetings.forms import time_field
 from senco.passports.forms import TOO_LONG
@@ -118,6 +119,8 @@ class InviteeForm(forms.Form):
         max_length=LIMITS["email"],
         error_messages={"invalid": "Give an email address such as name@example.org, or none."},
     )
+    # Ticked once the letter has gone: marked invited today, and not emailed.
+    by_letter = forms.BooleanField(label="Invitation sent by letter or by hand", required=False)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -153,6 +156,7 @@ def invitees_given(formset) -> list[reviews.Invitee]:
             email=f.cleaned_data["email"],
             id=f.cleaned_data.get("id"),
             contact=f.cleaned_data.get("contact"),
+            by_letter=f.cleaned_data.get("by_letter", False),
         )
         for f in formset.forms
         if f.cleaned_data and not f.is_blank()
@@ -204,16 +208,28 @@ class ContributionsForm(VersionedForm):
             "invalid_choice": "Choose people on this review's list.",
         },
     )
-    due_on = _date(
-        "Contributions due by",
-        hint="On or before the date the paperwork must be circulated, two weeks before the "
-        "meeting.",
-    )
+    due_on = _date("Contributions due by")
 
-    def __init__(self, *args, review: AnnualReview, seen: Sequence[reviews.SeenInvitee], **kw):
+    def __init__(
+        self,
+        *args,
+        review: AnnualReview,
+        seen: Sequence[reviews.SeenInvitee],
+        latest: dt.date,
+        short_notice: bool,
+        **kw,
+    ):
         kw["prefix"] = "request"
         super().__init__(*args, **kw)
         _choose_from(self.fields["invitees"], review, seen)
+        why = (
+            "the day before the meeting (short notice)"
+            if short_notice
+            else "the date the paperwork must be circulated, two weeks before the meeting"
+        )
+        self.fields[
+            "due_on"
+        ].help_text = f"From today to {reviews.long_date(latest)} at the latest: {why}."
 
 
 class ContributionReceivedForm(VersionedForm):
@@ -249,9 +265,32 @@ class SentOnForm(VersionedForm):
         }
 
 
+# The sections by short names, so the list fits a narrow screen; the full names are listed
+# above the rows.
+SHORT_SECTIONS = {
+    "A": "Views and aspirations",
+    "B": "Special educational needs",
+    "C": "Health needs",
+    "D": "Social care needs",
+    "E": "Outcomes",
+    "F": "Special educational provision",
+    "G": "Health provision",
+    "H1": "Social care (CSDPA)",
+    "H2": "Other social care",
+    "I": "Placement",
+    "J": "Personal budget",
+    "K": "Advice and information",
+}
+
+
 class AmendmentForm(forms.Form):
     section = forms.ChoiceField(
-        label="Section", required=False, choices=[("", "Choose"), *SECTION_CHOICES]
+        label="Section",
+        required=False,
+        choices=[
+            ("", "Choose"),
+            *((code, f"{code}: {name}") for code, name in SHORT_SECTIONS.items()),
+        ],
     )
     text = _text("Recommended change", "amendment", rows=2)
 
@@ -265,12 +304,18 @@ class AmendmentForm(forms.Form):
         return data
 
 
-def amendment_formset(data=None, *, initial: list[dict]):
+BLANK_AMENDMENTS = 3
+
+
+def amendment_formset(data=None, *, initial: list[dict], every_row: bool = False):
+    """The recommended amendments: those recorded and 3 blank rows; `every_row` offers as many
+    as a record may hold."""
+    most = reviews.MAX_AMENDMENTS
     formset = forms.formset_factory(
         AmendmentForm,
-        extra=2,
-        max_num=reviews.MAX_AMENDMENTS,
-        absolute_max=reviews.MAX_AMENDMENTS,
+        extra=max(most - len(initial), 0) if every_row else BLANK_AMENDMENTS,
+        max_num=most,
+        absolute_max=most,
         validate_max=True,
     )
     return formset(data, initial=initial, prefix="amendments")
@@ -280,7 +325,11 @@ class RecordForm(VersionedForm):
     """The meeting record: progress fields are made per outcome; preparing for adulthood only
     from Year 9."""
 
-    held_on = _date("Date it was held")
+    held_on = _date(
+        "Date it was held",
+        hint="If it was held on another day than dated, give that day: the meeting's date "
+        "becomes it.",
+    )
     attended = InviteeChoice(
         label="Who came",
         queryset=None,

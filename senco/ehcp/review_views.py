@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from senco import access
 from senco.audit import log
 from senco.ehcp import review_forms as forms
-from senco.ehcp.models import AnnualReview, EHCPlan, ReviewInvitee
+from senco.ehcp.models import SECTIONS, AnnualReview, EHCPlan, ReviewInvitee
 from senco.ehcp.services import reviews
 from senco.forms import add_errors
 
@@ -33,7 +33,7 @@ DOCUMENTS = {
     "review-report": "Annual review report",
 }
 PAPERWORK = "Paperwork circulated on"
-REPORT = "Report sent to the LA on"
+REPORT = "Report sent to the LA and everyone invited on"
 
 
 def get_review(request, public_id, review_id, action: str) -> AnnualReview:
@@ -71,10 +71,12 @@ def _refuse_unless(request, review: AnnualReview, allowed: Collection[str], doin
 
 
 def _done(request, review: AnnualReview, step: str, message: str):
-    """Back to the review with what was done, and what about it was late."""
+    """Back to the review with what was done. What about it was late is not flashed with it
+    (the site's messages are one green banner): the review's page shows it in its own box,
+    and the message points there."""
+    if step in reviews.warnings(review):
+        message += " It was late or at short notice: see “Steps late or at short notice”."
     messages.success(request, message)
-    if warning := reviews.warnings(review).get(step):
-        messages.warning(request, warning)
     return _to_review(review)
 
 
@@ -102,7 +104,8 @@ def _initial(review: AnnualReview, fields: Iterable[str]) -> dict:
 def _context(review: AnnualReview, **more) -> dict:
     plan = review.plan
     return {"pupil": plan.pupil, "plan": plan, "review": review, "dates": reviews.dates(review),
-            "before_meeting": review.status in reviews.BEFORE_MEETING, **more}  # fmt: skip
+            "before_meeting": review.status in reviews.BEFORE_MEETING,
+            **more}  # fmt: skip
 
 
 def _sent_on(data, review: AnnualReview, prefix: str, label: str) -> forms.SentOnForm:
@@ -178,14 +181,16 @@ def _review_page(request, review: AnnualReview, *, paperwork=None, report=None):
     today = access.today()
     invitees = reviews.invitees_as_seen_by(request.user, review)
     removed = reviews.invitees_as_seen_by(request.user, review, removed=True)
+    listed = [s.invitee for s in invitees]
     context = _context(
         review,
         today=today,
         invitees=invitees,
         removed=removed,
-        steps=reviews.steps(review, today, [s.invitee for s in invitees + removed]),
-        next_step=reviews.next_step(review, today),
-        warnings=list(reviews.warnings(review).values()),
+        steps=reviews.steps(review, today, listed + [s.invitee for s in removed]),
+        next_step=reviews.next_step(review, today, listed),
+        moved=reviews.invited_before_a_move(review, listed),
+        warnings=list(reviews.warnings(review, today).values()),
         progress=list(review.progress.select_related("outcome")),
         amendments=list(review.amendments.all()),
         amendment_dates=reviews.amendment_dates(review),
@@ -208,13 +213,15 @@ def review(request, public_id, review_id):
 # Invitations and contributions.
 
 
-def _invitee_rows(request, review: AnnualReview) -> list[dict]:
-    """The list as it stands, each as the user may see them (`hidden`: a parent whose contact
-    they may not see, shown but not changed); else the first list offered."""
-    if listed := reviews.invitees_as_seen_by(request.user, review):
+def _invitee_rows(request, review: AnnualReview, listed) -> list[dict]:
+    """The list as it stands (`listed`), each as the user may see them (`hidden`: a parent
+    whose name they may not see, shown but not changed; `moved`: invited, if at all, before
+    the meeting moved); else the first list offered."""
+    if listed:
+        moved = review.invitations_sent_on is None  # invited before a move, if at all
         return [
             {"id": s.invitee.pk, "kind": s.invitee.kind, "name": s.name, "email": s.email,
-             "hidden": s.hidden}
+             "hidden": s.hidden, "invited_on": s.invitee.invited_on, "moved": moved}
             for s in listed
         ]  # fmt: skip
     suggested = reviews.suggested_invitees(request.user, review.plan)
@@ -224,12 +231,19 @@ def _invitee_rows(request, review: AnnualReview) -> list[dict]:
 
 
 def _invited_message(done: reviews.Invited) -> str:
-    if not done.invited:
-        return "The list is saved. Everyone on it was already invited: nobody was emailed."
-    return (
-        f"{done.invited} invited, {done.emailed} by email: the email names the pupil by "
-        "initials only."
-    )
+    if done.invited:
+        message = (
+            f"{done.invited} invited: {done.emailed} by email (it names the pupil by initials "
+            f"only), {done.by_letter} by letter or by hand."
+        )
+    else:
+        message = "The list is saved. Nobody new was invited: nobody was emailed."
+    if done.not_invited:
+        message += (
+            f" Not invited yet, with no email address: {'; '.join(done.not_invited)}. Send "
+            "them the invitation letter, then tick “Invitation sent by letter or by hand”."
+        )
+    return message
 
 
 @login_required
@@ -239,7 +253,8 @@ def review_invite(request, public_id, review_id):
     if refused := _refuse_unless(request, review, reviews.BEFORE_MEETING, "send invitations"):
         return refused
     data = request.POST or None
-    rows = forms.invitee_formset(data, initial=_invitee_rows(request, review))
+    listed = reviews.invitees_as_seen_by(request.user, review)
+    rows = forms.invitee_formset(data, initial=_invitee_rows(request, review, listed))
     form = forms.InviteForm(
         data,
         initial={"version": review.version, "short_notice_reason": review.short_notice_reason},
@@ -254,21 +269,16 @@ def review_invite(request, public_id, review_id):
             ),
         )
     ):  # fmt: skip
-        for line in done.not_emailed:
-            messages.warning(request, f"No email address, invite them another way: {line}")
         return _done(request, done.review, "invitations", _invited_message(done))
     log.read(request.user, "ehcp.review_viewed", review.plan.pupil)
     today = access.today()
     short = today > reviews.dates(review)["invitations_by"] and review.meeting_on >= today
-    context = _context(review, rows=rows, form=form, short_notice=short, today=today)
+    moved = reviews.invited_before_a_move(review, [s.invitee for s in listed])
+    context = _context(review, rows=rows, form=form, short_notice=short, today=today, moved=moved)
     return render(request, "ehcp/review_invite.html", context)
 
 
-def _contribution_forms(request, review: AnnualReview, seen, step: str):
-    # The school's target, or today when it has passed (a due date in the past is refused).
-    due = review.contributions_due_on or max(
-        reviews.dates(review)["contributions_by"], access.today()
-    )
+def _contribution_forms(request, review: AnnualReview, seen, step: str, today):
     chosen = [
         s.invitee for s in seen
         if s.invitee.contribution_requested_on is None
@@ -278,13 +288,19 @@ def _contribution_forms(request, review: AnnualReview, seen, step: str):
         request.POST if step == "request" else None,
         review=review,
         seen=seen,
-        initial={"due_on": due, "invitees": chosen, "version": review.version},
+        latest=reviews.latest_contributions_due(review, today),
+        short_notice=reviews.contributions_at_short_notice(review, today),
+        initial={
+            "due_on": reviews.contributions_due_default(review, today),
+            "invitees": chosen,
+            "version": review.version,
+        },
     )
     received_form = forms.ContributionReceivedForm(
         request.POST if step == "received" else None,
         review=review,
         seen=seen,
-        initial={"received_on": access.today(), "version": review.version},
+        initial={"received_on": today, "version": review.version},
     )
     return request_form, received_form
 
@@ -295,7 +311,8 @@ def review_contributions(request, public_id, review_id):
     review = get_review(request, public_id, review_id, "ehcp.manage")
     step = request.POST.get("step", "request") if request.method == "POST" else ""
     seen = reviews.invitees_as_seen_by(request.user, review)
-    request_form, received_form = _contribution_forms(request, review, seen, step)
+    today = access.today()
+    request_form, received_form = _contribution_forms(request, review, seen, step, today)
     by = request.user
     if step == "received" and _submit(received_form, lambda: reviews.record_contribution(
         review, by=by, **_versioned(received_form.cleaned_data)
@@ -311,8 +328,11 @@ def review_contributions(request, public_id, review_id):
         return redirect(request.path)
     log.read(request.user, "ehcp.review_viewed", review.plan.pupil)
     context = _context(
-        review, request_form=request_form, received_form=received_form, invitees=seen
-    )
+        review, request_form=request_form, received_form=received_form, invitees=seen,
+        short_notice=reviews.contributions_at_short_notice(review, today), today=today,
+        latest=reviews.latest_contributions_due(review, today),
+        warning=reviews.warnings(review, today).get("contributions"),
+    )  # fmt: skip
     return render(request, "ehcp/review_contributions.html", context)
 
 
@@ -345,7 +365,7 @@ def review_paperwork(request, public_id, review_id):
 def review_report(request, public_id, review_id):
     return _mark_sent(
         request, public_id, review_id, "report", REPORT, reviews.send_report,
-        "The report is marked sent to the LA.",
+        "The report is marked sent to the LA and everyone invited.",
     )  # fmt: skip
 
 
@@ -365,6 +385,18 @@ def _record_initial(review: AnnualReview, seen) -> dict:
     return initial
 
 
+def _recorded_message(was: AnnualReview, recorded: AnnualReview) -> str:
+    """The record saved; held on another day than dated, the meeting's date changed with it."""
+    if recorded.meeting_on == was.meeting_on:
+        return "The meeting record is saved."
+    dated, held = was.meeting_on, recorded.meeting_on
+    now = reviews.long_date(held) if held.year != dated.year else f"{held.day} {held:%B}"
+    return (
+        f"The meeting record is saved. The meeting was dated {reviews.long_date(dated)} and "
+        f"held on {reviews.long_date(held)}: its date is now {now}."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_record(request, public_id, review_id):
@@ -381,8 +413,11 @@ def review_record(request, public_id, review_id):
         data, review=review, seen=seen, outcomes=outcomes, adulthood=adulthood,
         initial=_record_initial(review, seen),
     )  # fmt: skip
+    every_row = request.GET.get("rows") == "all"
     amendments = forms.amendment_formset(
-        data, initial=[{"section": a.section, "text": a.text} for a in review.amendments.all()]
+        data,
+        initial=[{"section": a.section, "text": a.text} for a in review.amendments.all()],
+        every_row=every_row,
     )
     if request.method == "POST" and amendments.is_valid() and (
         recorded := _submit(
@@ -393,9 +428,14 @@ def review_record(request, public_id, review_id):
             ),
         )
     ):  # fmt: skip
-        return _done(request, recorded, "meeting", "The meeting record is saved.")
+        return _done(request, recorded, "meeting", _recorded_message(review, recorded))
     log.read(request.user, "ehcp.review_viewed", pupil)
-    context = _context(review, form=form, amendments=amendments, adulthood=adulthood)
+    context = _context(
+        review, form=form, amendments=amendments, adulthood=adulthood,
+        more_rows=not every_row and amendments.total_form_count() < reviews.MAX_AMENDMENTS,
+        max_amendments=reviews.MAX_AMENDMENTS,
+        sections=SECTIONS,
+    )  # fmt: skip
     return render(request, "ehcp/review_record.html", context)
 
 

@@ -3,15 +3,19 @@ and the review report open as Word (python-docx reads them) and as PDF, hold wha
 recorded, carry the school's letterhead and no LA's, name their files by initials, and strip
 what XML cannot hold."""
 
+import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from docx import Document
 
+from senco.accounts.models import User
 from senco.audit.models import AuditEntry
 from senco.ehcp.models import AnnualReview
 from senco.ehcp.services import reviews
+from senco.schools.models import School
 from tests import targets
 from tests.ehcp.review_matrix import a_parent, held, planned, record_for, senco_of
 
@@ -49,7 +53,7 @@ def review() -> AnnualReview:
     review = planned(pupil, meeting_in_days=-1)
     by = senco_of(pupil)
     review = reviews.send_invitations(
-        review, by=by, invitees=[reviews.Invitee("health", "Speech therapist")],
+        review, by=by, invitees=[reviews.Invitee("health", "Speech therapist", by_letter=True)],
         expected_version=review.version,
         short_notice_reason="Held already: recorded afterwards.", today=review.meeting_on,
     ).review  # fmt: skip
@@ -113,7 +117,7 @@ def test_the_paperwork_pack_holds_the_plan_views_contributions_and_progress_so_f
         assert outcome.text in text
     assert version.provision.first().what in text
     assert "I like the reading club." in text and "Mornings are calmer." in text
-    assert f"Speech therapist (Health), received {review.meeting_on:%d/%m/%Y}" in text
+    assert f"Speech therapist (Health), received {review.meeting_on:%-d %B %Y}" in text
     assert "No review yet." in text
 
 
@@ -125,13 +129,14 @@ def test_the_pack_shows_progress_at_the_last_review(client_for):
         meeting_on=first.meeting_on.replace(year=first.meeting_on.year + 1),
     )
     text = text_of(client_for("senco").get(address(second, "paperwork-pack", "docx")))
-    assert f"At the review held on {first.held_on:%d/%m/%Y}." in text
+    assert f"At the review held on {first.held_on:%-d %B %Y}." in text
     assert "Good progress" in text
 
 
 def test_the_invitation_and_the_request_name_the_meeting_and_the_outcomes(client_for, review):
     text = text_of(client_for("senco").get(address(review, "invitation", "docx")))
-    assert f"{review.meeting_on:%d/%m/%Y}" in text and "Speech therapist (Health)" in text
+    assert f"Date: {review.meeting_on:%A %-d %B %Y}" in text and "Time: 15:30" in text
+    assert "Place: The SENCO's office" in text
     text = text_of(client_for("senco").get(address(review, "contribution-request", "docx")))
     for outcome in reviews.outcomes_of(review.plan):
         assert outcome.text in text
@@ -165,16 +170,85 @@ def test_a_parent_confidential_to_the_senco_is_a_parent_or_carer_in_the_heads_do
         review, by=by, invitees=list(review.invitees.all()), expected_version=review.version,
         due_on=reviews.dates(review)["contributions_by"],
     )  # fmt: skip
-    for document in ("invitation", "contribution-request", "review-report"):
-        text = text_of(client_for("head").get(address(review, document, "docx")))
-        assert "Refugecarer" not in text and parent.email not in text, document
-        assert "A parent or carer" in text and "Speech therapist (Health)" in text, document
+    text = text_of(client_for("head").get(address(review, "review-report", "docx")))
+    assert "Refugecarer" not in text and parent.email not in text
+    assert "A parent or carer" in text and "Speech therapist (Health)" in text
+    text = text_of(client_for("senco").get(address(review, "review-report", "docx")))
+    assert f"{parent} (Parent or carer)" in text
+    # The letters go outside the school: nobody by name, even to those who may see them.
+    for document in ("invitation", "contribution-request"):
         text = text_of(client_for("senco").get(address(review, document, "docx")))
-        assert f"{parent} (Parent or carer)" in text, document
+        assert "Refugecarer" not in text and "Speech therapist" not in text, document
     # Taken off the list: left out of the documents.
     keep = [reviews.Invitee("parent", str(parent), id=review.invitees.get(kind="parent").pk)]
     reviews.send_invitations(review, by=by, invitees=keep, expected_version=review.version)
-    text = text_of(client_for("senco").get(address(review, "invitation", "docx")))
+    text = text_of(client_for("senco").get(address(review, "review-report", "docx")))
     assert "Speech therapist" not in text
     therapist.refresh_from_db()
     assert therapist.removed_on is not None
+
+
+def _letter(client, review: AnnualReview, document: str) -> str:
+    return text_of(client.get(address(review, document, "docx")))
+
+
+def test_the_letters_give_the_reviews_real_dates_and_never_a_day_past(client_for):
+    pupil = targets.taught_pupil()
+    review = planned(pupil, meeting_in_days=10)  # the paperwork date has passed
+    client = client_for("senco")
+    for document in ("invitation", "contribution-request"):
+        text = _letter(client, review, document)
+        assert (
+            f"as soon as you can, and before the meeting on {review.meeting_on:%-d %B %Y}" in text
+        ), document
+    review = planned(pupil, meeting_in_days=30)
+    paperwork_by = reviews.dates(review)["paperwork_by"]
+    assert f"views or advice by {paperwork_by:%-d %B %Y}" in _letter(client, review, "invitation")
+    AnnualReview.objects.filter(pk=review.pk).update(
+        contributions_due_on=paperwork_by - dt.timedelta(days=3)
+    )
+    due = paperwork_by - dt.timedelta(days=3)
+    for document in ("invitation", "contribution-request"):
+        assert f"by {due:%-d %B %Y}" in _letter(client, review, document), document
+
+
+def test_the_letters_keep_the_schools_lists_out_and_give_a_contact(client_for):
+    pupil = targets.taught_pupil()
+    review = planned(pupil)
+    by = senco_of(pupil)
+    school = pupil.school
+    School.objects.filter(pk=school.pk).update(
+        address="1 School Lane\nNorthtown", postcode="NT1 1AA"
+    )
+    User.objects.filter(pk=by.pk).update(first_name="Sam", last_name="Senco",
+                                         email="senco@school.example.org")  # fmt: skip
+    rows = [reviews.Invitee("health", "Speech therapist", "slt@nhs.example.org")]
+    review = reviews.send_invitations(
+        review, by=by, invitees=rows, expected_version=review.version
+    ).review
+    reviews.request_contributions(
+        review, by=by, invitees=list(review.invitees.all()), expected_version=review.version,
+        due_on=reviews.dates(review)["contributions_by"],
+    )  # fmt: skip
+    client = client_for("senco")
+    for document in ("invitation", "contribution-request"):
+        text = _letter(client, review, document)
+        assert "Asked for a contribution" not in text and "Nobody yet" not in text, document
+        assert "slt@nhs.example.org" not in text, document
+        for line in ("Sam Senco", school.name, "1 School Lane", "Northtown", "NT1 1AA",
+                     "Email: senco@school.example.org"):  # fmt: skip
+            assert line in text.split("Contact", 1)[1], (document, line)
+    assert "Health" in _letter(client, review, "invitation")
+
+
+def test_every_line_of_the_documents_ends_its_sentences(client_for, review):
+    client = client_for("senco")
+    for outcome in reviews.outcomes_of(review.plan):
+        line = f"{outcome.text}. By when: {outcome.by_when}."
+        for document in ("contribution-request", "paperwork-pack"):
+            assert line in _letter(client, review, document), document
+    text = _letter(client, review, "review-report")
+    assert "Amend the plan." in text
+    for document in DOCUMENTS:
+        for line in _letter(client, review, document).splitlines():
+            assert not re.search(r"[a-z] By when:", line), (document, line)

@@ -4,6 +4,7 @@ answered on the page with what is wrong and where, nothing changed; the review p
 do not grow with its people and outcomes; the panel on the pupil's EHC page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -107,8 +108,8 @@ def test_the_senco_dates_a_review_and_sees_its_steps_and_due_dates(senco, pupil)
                  "Report sent to the LA", "The LA's decision"):  # fmt: skip
         assert step in content
     dates = reviews.dates(review)
-    assert f"{dates['invitations_by']:%-d %b %Y}" in content
-    assert f"{dates['la_decision_by']:%-d %b %Y}" in content
+    assert f"{dates['invitations_by']:%-d %B %Y}" in content
+    assert f"{dates['la_decision_by']:%-d %B %Y}" in content
     assert AuditEntry.objects.filter(action="ehcp.review_viewed", pupil_id=pupil.pk).exists()
 
 
@@ -132,7 +133,7 @@ def test_a_late_meeting_is_dated_with_a_warning_on_the_review_page(senco, pupil)
         new_url(plan), {"meeting_on": late.isoformat(), "meeting_time": "09:00"}, follow=True
     )
     assert b"the LA&#x27;s deadline will be missed" in response.content
-    assert b"Late or short" in response.content
+    assert b"Steps late or at short notice" in response.content
 
 
 def test_moving_a_meeting_once_held_sends_the_senco_back_to_the_review(senco, pupil):
@@ -157,12 +158,13 @@ def test_invitations_are_sent_from_the_page(senco, pupil, django_capture_on_comm
     review = planned(pupil)
     with django_capture_on_commit_callbacks(execute=True):
         response = senco.post(url(review, "review_invite"), invite_data(ROWS), follow=True)
-    assert b"2 invited, 1 by email" in response.content
-    assert b"No email address, invite them another way: Parent or carer: Mrs Parent" in (
-        response.content
-    )
+    content = response.content.decode()
+    assert "1 invited: 1 by email (it names the pupil by initials only), 0 by letter" in content
+    assert "Not invited yet, with no email address: Mrs Parent (Parent or carer)." in content
+    assert "No email: send the invitation letter (download it below) and" in content
     review.refresh_from_db()
     assert review.status == AnnualReview.Status.INVITED
+    assert review.invitees.get(kind="parent").invited_on is None
 
 
 def test_a_short_notice_invitation_needs_a_reason_on_the_page(senco, pupil):
@@ -538,3 +540,165 @@ def test_a_form_sent_without_its_version_is_refused_and_nothing_changes(
         response.content
     )
     assert _state(review) == before
+
+
+# What a new SENCO found (the usability trial): each fixed, and shown here.
+
+
+def _messages(content: str) -> str:
+    """The site's one banner of flashed messages."""
+    found = re.search(r'<div class="messages" role="status">(.*?)</div>', content, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_parent_whose_contact_was_deleted_is_a_parent_or_carer_on_every_page(senco, pupil):
+    parent = a_parent(pupil, "Deletedcarer")
+    review = planned(pupil)
+    row = invite_data([("parent", str(parent), parent.email)]) | {"invitees-0-contact": parent.pk}
+    assert senco.post(url(review, "review_invite"), row).status_code == 302
+    parent.delete()
+    for name in ("review", "review_invite", "review_contributions"):
+        page = senco.get(url(review, name)).content.decode()
+        assert "Deletedcarer" not in page and parent.email not in page, name
+        assert "A parent or carer" in page, name
+
+
+def test_the_invite_page_offers_the_parents_email_and_a_tick_for_a_letter(senco, pupil):
+    parent = a_parent(pupil, "Lettercarer")
+    review = planned(pupil)
+    page = senco.get(url(review, "review_invite")).content.decode()
+    assert f'value="{parent.email}"' in page
+    assert "Invitation sent by letter or by hand" in page
+    data = invite_data([("parent", "Mr Letter", "")]) | {"invitees-0-by_letter": "on"}
+    response = senco.post(url(review, "review_invite"), data, follow=True)
+    assert "1 invited: 0 by email (it names the pupil by initials only), 1 by letter" in (
+        response.content.decode()
+    )
+    assert review.invitees.get().invited_on == TODAY
+
+
+def test_contributions_can_be_asked_for_at_short_notice_from_the_page(senco, pupil):
+    review = planned(pupil, meeting_in_days=10)
+    senco.post(url(review, "review_invite"), invite_data(ROWS, reason="The LA asked."))
+    page = senco.get(url(review, "review_contributions")).content.decode()
+    assert "Short notice." in page
+    offered = min(days(8), days(5))  # two days before the meeting, or five days from today
+    assert f'value="{offered.isoformat()}"' in page
+    la = review.invitees.get(kind="la")
+    response = senco.post(
+        url(review, "review_contributions"),
+        {"step": "request", "request-invitees": [la.pk], "request-due_on": offered.isoformat()}
+        | version_of(review, "request"),
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "Contributions requested." in _messages(content)
+    assert "they will arrive after the paperwork should have been circulated" in content
+    la.refresh_from_db()
+    assert la.contribution_requested_on == TODAY
+    review.refresh_from_db()
+    assert review.contributions_due_on == offered
+
+
+def test_recording_the_meeting_on_another_day_moves_its_date(senco, pupil):
+    review = planned(pupil, meeting_in_days=-1)
+    dated, held_on = review.meeting_on, days(-3)
+    data = record_data(review, held_on=held_on.isoformat())
+    response = senco.post(url(review, "review_record"), data, follow=True)
+    content = response.content.decode()
+    assert (
+        f"The meeting was dated {dated:%-d %B %Y} and held on {held_on:%-d %B %Y}: its date is "
+        f"now {held_on:%-d %B}" in _messages(content)
+    )
+    assert f"Meeting {held_on:%A %-d %B %Y}" in content
+    review.refresh_from_db()
+    assert review.meeting_on == review.held_on == held_on
+
+
+def test_after_a_move_the_review_page_asks_for_the_invitations_again(senco, pupil):
+    review = planned(pupil)
+    senco.post(url(review, "review_invite"), invite_data(ROWS))
+    review.refresh_from_db()
+    move = {"meeting_on": days(40).isoformat(), "meeting_time": "10:00", "version": review.version}
+    response = senco.post(url(review, "review_change"), move, follow=True)
+    content = response.content.decode()
+    assert "Send the invitations again" in _messages(content)
+    assert "<strong>Next:</strong> Send the invitations again" in content
+    assert f'href="{url(review, "review_invite")}">Send the invitations again</a>' in content
+    assert "Meeting dated." in content and "Invitations sent." not in content
+    assert f"{TODAY:%-d %B %Y}, before the meeting moved: not yet to the new date" in content
+    assert "Reason given" not in content
+    page = senco.get(url(review, "review_invite")).content.decode()
+    assert "The meeting moved" in page and "before the meeting moved: invited again" in page
+
+
+def test_late_steps_are_not_in_the_green_banner(senco, pupil):
+    review = planned(pupil, meeting_in_days=10)
+    response = senco.post(
+        url(review, "review_paperwork"),
+        {"paperwork-sent_on": TODAY} | version_of(review, "paperwork"),
+        follow=True,
+    )
+    content = response.content.decode()
+    banner = _messages(content)
+    assert "The paperwork is marked circulated." in banner
+    assert "less than two weeks before the meeting" not in banner
+    assert "less than two weeks before the meeting" in content  # in its own box
+
+
+def test_the_panel_says_when_and_where_the_meeting_is_in_a_sentence(client_for):
+    child = targets.parents_child()
+    review = planned(child)
+    address = reverse("pupils:ehcp:plan", kwargs={"public_id": child.public_id})
+    meeting = f"The annual review meeting is on <strong>{review.meeting_on:%A %-d %B %Y}</strong>"
+    where = " at 15:30, The SENCO&#x27;s office."
+    page = client_for("parent").get(address).content.decode()
+    assert meeting + where in page
+    page = client_for("senco").get(address).content.decode()
+    assert "An annual review is under way. " + meeting + where in page
+
+
+def test_the_record_offers_three_blank_amendments_and_up_to_twelve(senco, pupil):
+    review = planned(pupil, meeting_in_days=-1)
+    page = senco.get(url(review, "review_record")).content.decode()
+    assert 'name="amendments-TOTAL_FORMS" value="3"' in page
+    assert 'href="?rows=all"' in page
+    page = senco.get(url(review, "review_record") + "?rows=all").content.decode()
+    assert 'name="amendments-TOTAL_FORMS" value="12"' in page
+    assert 'href="?rows=all"' not in page
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", page)
+    assert "H1: Social care (CSDPA)" in options
+    assert max(len(o) for o in options) <= len("F: Special educational provision")
+    assert "Social care provision under the Chronically Sick and Disabled Persons Act" in page
+    data = record_data(review) | {"amendments-TOTAL_FORMS": "12"}
+    for n in range(12):
+        data |= {f"amendments-{n}-section": "F", f"amendments-{n}-text": f"Change {n}"}
+    assert senco.post(url(review, "review_record") + "?rows=all", data).status_code == 302
+    assert review.amendments.count() == 12
+
+
+SHORT_DATE = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"
+)
+
+
+def _dates_written_short(page: str) -> list[str]:
+    """Dates not written as "4 December 2026"; the date fields' hint ("For example
+    20/05/2026") says how to type one, and is left out."""
+    return [m.group(0) for m in SHORT_DATE.finditer(page.replace("20/05/2026", ""))]
+
+
+def test_the_review_pages_write_dates_one_way(senco, pupil):
+    review = reported(pupil)
+    for name in ("review", "review_decision"):
+        assert _dates_written_short(senco.get(url(review, name)).content.decode()) == [], name
+    review = planned(pupil, meeting_in_days=-1)
+    for name in ("review", "review_invite", "review_contributions", "review_record"):
+        assert _dates_written_short(senco.get(url(review, name)).content.decode()) == [], name
+
+
+def test_the_report_is_sent_to_the_la_and_everyone_invited(senco, pupil):
+    review = held(pupil)
+    page = senco.get(url(review)).content.decode()
+    assert "Report sent to the LA and everyone invited on" in page
+    assert "Mark the report sent to the LA and everyone invited" in page

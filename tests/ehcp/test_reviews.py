@@ -68,7 +68,8 @@ def dated(plan, senco, day: dt.date = MEETING, today: dt.date = DATED_ON) -> Ann
 
 
 INVITEES = [
-    reviews.Invitee(ReviewInvitee.Kind.PARENT, "Mrs Parent"),
+    # No email address: the invitation went by letter.
+    reviews.Invitee(ReviewInvitee.Kind.PARENT, "Mrs Parent", by_letter=True),
     reviews.Invitee(ReviewInvitee.Kind.LA, "A. Caseworker", "caseworker@la.example.org"),
     reviews.Invitee(ReviewInvitee.Kind.HEALTH, "Speech therapist", "slt@nhs.example.org"),
 ]
@@ -185,8 +186,8 @@ def test_an_annual_review_runs_from_invitation_to_the_las_decision(
             review, by=senco, expected_version=review.version, invitees=INVITEES, today=on(1)
         )
     review = done.review
-    assert (done.invited, done.emailed) == (3, 2)
-    assert done.not_emailed == ["Parent or carer: Mrs Parent"]
+    assert (done.invited, done.emailed, done.by_letter) == (3, 2, 1)
+    assert done.not_invited == []
     assert review.status == Status.INVITED and review.invitations_sent_on == on(1)
     assert set(review.invitees.values_list("invited_on", flat=True)) == {on(1)}
     assert sorted(m.to[0] for m in mail.outbox) == [
@@ -303,8 +304,83 @@ def test_sending_again_invites_only_those_added_and_a_move_invites_everyone_agai
         today=on(3),
     )
     assert moved.meeting_on == on(27)
-    assert not moved.invitees.filter(invited_on__isnull=False).exists()
     assert actions(moved)[-1] == "ehcp.review_changed"
+    rows = [reviews.Invitee(i.kind, i.name, i.email, i.pk) for i in moved.invitees.all()]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = reviews.send_invitations(
+            moved, by=senco, expected_version=moved.version, invitees=rows, today=on(4)
+        )
+    # Everyone with an email address again; the parent (a letter last time) is not invited
+    # to the new date until their letter goes.
+    assert (again.invited, again.emailed, again.not_invited) == (
+        3,
+        3,
+        ["Mrs Parent (Parent or carer)"],
+    )
+    assert sorted(m.to[0] for m in mail.outbox[-3:]) == [
+        "caseworker@la.example.org", "ct@school.example.org", "slt@nhs.example.org",
+    ]  # fmt: skip
+    assert again.review.invitees.get(kind=ReviewInvitee.Kind.PARENT).invited_on is None
+    assert again.review.status == Status.INVITED and again.review.invitations_sent_on == on(4)
+
+
+def test_a_move_clears_the_invitations_step_so_they_go_again(plan, senco):
+    reason = "The caseworker could only come that week."
+    review = invited(dated(plan, senco), senco, today=on(10), reason=reason)
+    assert reviews.warnings(review, on(10))["invitations"]
+    moved = reviews.move_review(
+        review, by=senco, expected_version=review.version, arrangements=arrangements(on(30, 6)),
+        today=on(11),
+    )  # fmt: skip
+    assert moved.status == Status.PLANNED and moved.invitations_sent_on is None
+    assert moved.short_notice_reason == ""
+    listed = list(moved.invitees.all())
+    # Each keeps the day they were invited: who was invited stays known.
+    assert {i.invited_on for i in listed} == {on(10)}
+    assert reviews.next_step(moved, on(11), listed)[0] == "Send the invitations again"
+    assert reviews.next_step(moved, on(11))[0] == "Send the invitations"
+    states = {s.name: s.state_label for s in reviews.steps(moved, on(11), listed)}
+    assert states["invitations"] == "To do"
+    assert "invitations" not in reviews.warnings(moved, on(11))
+    changes = last_entry(moved, "ehcp.review_changed")
+    assert changes["before"]["status"] == "invited" and changes["after"]["status"] == "planned"
+    assert changes["before"]["invitations_sent_on"] == "2026-05-10"
+    assert changes["before"]["short_notice_reason"] == reason
+    assert changes["after"]["invitations_sent_on"] is None
+    # Sent again with short notice: the reason is asked for again.
+    rows = [reviews.Invitee(i.kind, i.name, i.email, i.pk) for i in listed]
+    refused(
+        lambda: send(moved, senco, rows, today=on(20, 6)),
+        "short_notice_reason",
+        "Less than two weeks' notice",
+    )
+    sent = send(moved, senco, rows, today=on(1, 6)).review
+    assert sent.status == Status.INVITED and sent.invitations_sent_on == on(1, 6)
+    assert reviews.next_step(sent, on(1, 6))[0] == "Circulate the paperwork"
+
+
+def test_moving_the_meeting_after_the_paperwork_keeps_the_paperwork_step(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(1))
+    review = reviews.circulate_paperwork(
+        review, by=senco, expected_version=review.version, sent_on=on(5), today=on(5)
+    )
+    moved = reviews.move_review(
+        review, by=senco, expected_version=review.version, arrangements=arrangements(on(27)),
+        today=on(6),
+    )  # fmt: skip
+    assert moved.status == Status.PLANNED and moved.paperwork_sent_on == on(5)
+    rows = [reviews.Invitee(i.kind, i.name, i.email, i.pk, by_letter=True)
+            for i in moved.invitees.all()]  # fmt: skip
+    assert send(moved, senco, rows, today=on(7)).review.status == Status.PAPERWORK
+
+
+def test_changing_only_the_phase_transfer_tick_keeps_the_invitations(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(1))
+    changed = reviews.move_review(
+        review, by=senco, expected_version=review.version,
+        arrangements=arrangements(is_phase_transfer=True), today=on(2),
+    )  # fmt: skip
+    assert changed.status == Status.INVITED and changed.invitations_sent_on == on(1)
 
 
 # Bad input: refused with a clear message, and nothing changed.
@@ -314,8 +390,8 @@ def test_a_review_dated_before_the_plan_is_refused(plan, senco):
     refused(
         lambda: dated(plan, senco, day=dt.date(2025, 5, 1)),
         "meeting_on",
-        "A review dated before the plan: the meeting on 01/05/2025 is before the plan was issued "
-        "on 01/06/2025",
+        "A review dated before the plan: the meeting on 1 May 2025 is before the plan was issued "
+        "on 1 June 2025",
     )
     assert not plan.reviews.exists()
 
@@ -335,7 +411,10 @@ def test_a_second_open_review_and_a_meeting_more_than_a_year_ahead_are_refused(p
 
 def test_a_meeting_after_the_due_date_is_allowed_with_the_warning_kept(plan, senco):
     review = dated(plan, senco, day=on(15, 6))
-    assert "after the review is due (01/06/2026)" in reviews.warnings(review)["meeting"]
+    warning = reviews.warnings(review, today=DATED_ON)["meeting"]
+    assert "after the review is due (1 June 2026): the LA's deadline will be missed" in warning
+    warning = reviews.warnings(review, today=on(2, 6))["meeting"]
+    assert "after the review is due (1 June 2026): the LA's deadline has passed" in warning
     entry = AuditEntry.objects.get(action="ehcp.review_dated", object_id=review.pk)
     assert entry.changes["after"]["late"] is True
 
@@ -348,7 +427,7 @@ def test_a_short_notice_invitation_without_a_reason_is_refused_and_nothing_chang
         refused(
             lambda: invited(review, senco, today=on(10)),
             "short_notice_reason",
-            "Less than two weeks' notice: invitations were due by 06/05/2026",
+            "Less than two weeks' notice: invitations were due by 6 May 2026",
         )
     review.refresh_from_db()
     assert review.status == Status.PLANNED and review.invitations_sent_on is None
@@ -396,7 +475,7 @@ def test_contributions_due_after_the_paperwork_date_are_refused(plan, senco):
     refused(
         lambda: ask(review, senco, asked, on(7), on(1)),
         "due_on",
-        "Contributions due on 07/05/2026 come after the paperwork must be circulated (06/05/2026",
+        "Contributions due on 7 May 2026 come after the paperwork must be circulated (6 May 2026",
     )
     review.refresh_from_db()
     assert review.contributions_due_on is None
@@ -518,7 +597,7 @@ def test_a_report_before_the_meeting_is_refused(plan, senco):
             review, by=senco, expected_version=review.version, sent_on=on(19), today=on(21)
         ),
         "sent_on",
-        "19/05/2026 is before the meeting, held on 20/05/2026",
+        "19 May 2026 is before the meeting, held on 20 May 2026",
     )
     review.refresh_from_db()
     assert review.status == Status.HELD and review.report_sent_on is None
@@ -567,7 +646,7 @@ def test_amendment_dates_without_a_decision_to_amend_are_refused(plan, senco):
             review, by=senco, expected_version=review.version, decided=decided, today=on(3, 6)
         ),
         "la_decided_on",
-        "19/05/2026 is before the meeting, held on 20/05/2026.",
+        "19 May 2026 is before the meeting, held on 20 May 2026.",
     )
     review.refresh_from_db()
     assert review.status == Status.REPORTED
@@ -625,7 +704,7 @@ def test_paperwork_after_the_paperwork_date_is_allowed_with_a_warning(plan, senc
             review, by=senco, expected_version=review.version, sent_on=on(13), today=on(12)
         ),
         "sent_on",
-        "13/05/2026 is still to come",
+        "13 May 2026 is still to come",
     )
 
 
@@ -636,7 +715,7 @@ def test_a_phase_transfer_review_too_close_to_15_february_is_warned(plan, senco)
         plan, by=senco, arrangements=arrangements(dt.date(2027, 1, 20), is_phase_transfer=True),
         today=dt.date(2026, 11, 1),
     )  # fmt: skip
-    assert "15/02/2027" in reviews.warnings(late)["meeting"]
+    assert "15 February 2027" in reviews.warnings(late)["meeting"]
     assert reviews.names_next_school(plan, dt.date(2026, 11, 1))
     assert reviews.phase_transfer_warning(plan, dt.date(2026, 11, 20), True) is None
 
@@ -743,7 +822,7 @@ def test_a_parent_hidden_from_the_senco_stays_as_they_are_when_the_senco_saves_t
     assert (seen.name, seen.email, seen.hidden) == ("A parent or carer", "", True)
     masked = reviews.Invitee(ReviewInvitee.Kind.PARENT, "A parent or carer", id=theirs.pk)
     done = send(review, senco, [masked, INVITEES[1]])
-    assert done.not_emailed == []
+    assert (done.invited, done.emailed, done.not_invited) == (2, 2, [])
     theirs.refresh_from_db()
     assert (theirs.name, theirs.email, theirs.invited_on) == (str(hidden), hidden.email, INVITED_ON)
     send(done.review, senco, [INVITEES[2]], today=on(2))  # the row left out
@@ -815,19 +894,16 @@ def test_moving_the_meeting_keeps_who_was_invited_when_in_the_audit(plan, senco)
         review, by=senco, arrangements=arrangements(on(27)), expected_version=review.version,
         today=on(3),
     )  # fmt: skip
-    assert not moved.invitees.filter(invited_on__isnull=False).exists()
     changes = last_entry(moved, "ehcp.review_changed")
-    before, after = changes["before"]["invitees"], changes["after"]["invitees"]
-    assert {(v["name"], v["invited_on"]) for v in before} == {
+    assert {(v["name"], v["invited_on"]) for v in changes["before"]["invitees"]} == {
         ("Mrs Parent", "2026-05-01"), ("A. Caseworker", "2026-05-01"),
         ("Speech therapist", "2026-05-01"),
     }  # fmt: skip
-    assert {v["invited_on"] for v in after} == {None}
     # Taken off the list before the new invitation: still someone who was invited.
     health = moved.invitees.get(kind=ReviewInvitee.Kind.HEALTH)
     send(moved, senco, INVITEES[:2], today=on(4))
     health.refresh_from_db()
-    assert health.removed_on == on(4)
+    assert (health.invited_on, health.removed_on) == (INVITED_ON, on(4))
 
 
 def test_someone_taken_off_the_list_cannot_be_asked_for_a_contribution_or_tick_attended(
@@ -880,3 +956,187 @@ def test_a_stale_move_or_paperwork_date_is_refused_and_nothing_changes(plan, sen
     )
     review.refresh_from_db()
     assert review.meeting_on == MEETING and review.paperwork_sent_on is None
+
+
+# A parent from the contacts whose contact is deleted: nobody may see their name any more.
+
+
+def test_a_parent_whose_contact_is_deleted_shows_to_everyone_as_a_parent_or_carer(
+    plan, senco, pupil, persona
+):
+    parent = a_parent(pupil, "Deletedcarer")
+    review = send(dated(plan, senco), senco, [from_contact(parent)]).review
+    invitee = review.invitees.get()
+    assert invitee.from_contacts and invitee.contact == parent
+    parent.delete()
+    invitee.refresh_from_db()
+    assert invitee.contact is None and invitee.name == str(parent)
+    for user in (senco, persona("head")):
+        (seen,) = reviews.invitees_as_seen_by(user, review)
+        assert (seen.name, seen.email, seen.label, seen.hidden) == (
+            "A parent or carer", "", "A parent or carer", True,
+        )  # fmt: skip
+    # Saving the list keeps the row as it is; the audit never names them.
+    la = reviews.Invitee(ReviewInvitee.Kind.LA, "A. Caseworker", "cw@la.example.org")
+    masked = reviews.Invitee(ReviewInvitee.Kind.PARENT, "A parent or carer", id=invitee.pk)
+    send(review, senco, [masked, la], today=on(2))
+    invitee.refresh_from_db()
+    assert (invitee.name, invitee.removed_on) == (str(parent), None)
+    assert "Deletedcarer" not in json.dumps(last_entry(review, "ehcp.invitations_sent"))
+
+
+def test_a_name_typed_by_hand_is_not_marked_as_from_the_contacts(plan, senco):
+    review = invited(dated(plan, senco), senco)
+    assert not review.invitees.filter(from_contacts=True).exists()
+
+
+# Invitations by email, or by letter.
+
+
+def test_the_parents_are_offered_with_their_email_address(plan, senco, pupil):
+    parent = a_parent(pupil, "Emailcarer")
+    (offered,) = [i for i in reviews.suggested_invitees(senco, plan) if i.contact == parent.pk]
+    assert (offered.name, offered.email) == (str(parent), parent.email)
+
+
+def test_someone_without_an_email_address_is_not_invited_until_their_letter_goes(
+    plan, senco, django_capture_on_commit_callbacks
+):
+    review = dated(plan, senco)
+    rows = [reviews.Invitee(ReviewInvitee.Kind.PARENT, "Mrs Parent"), INVITEES[1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = send(review, senco, rows, today=on(1))
+    assert (done.invited, done.emailed, done.by_letter) == (1, 1, 0)
+    assert done.not_invited == ["Mrs Parent (Parent or carer)"]
+    parent = done.review.invitees.get(kind=ReviewInvitee.Kind.PARENT)
+    assert parent.invited_on is None
+    rows = [reviews.Invitee(i.kind, i.name, i.email, i.pk, by_letter=i.pk == parent.pk)
+            for i in done.review.invitees.all()]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        done = send(done.review, senco, rows, today=on(2))
+    assert (done.invited, done.emailed, done.by_letter, done.not_invited) == (1, 0, 1, [])
+    parent.refresh_from_db()
+    assert parent.invited_on == on(2)
+    assert len(mail.outbox) == 1  # the caseworker, the first time only
+    after = last_entry(done.review, "ehcp.invitations_sent")["after"]
+    assert (after["invited"], after["emailed"], after["by_letter"]) == (1, 0, 1)
+
+
+def test_a_letter_ticked_for_someone_with_an_email_address_is_not_emailed_too(
+    plan, senco, django_capture_on_commit_callbacks
+):
+    row = reviews.Invitee(ReviewInvitee.Kind.LA, "A. Caseworker", "cw@la.example.org",
+                          by_letter=True)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        done = send(dated(plan, senco), senco, [row], today=on(1))
+    assert (done.invited, done.emailed, done.by_letter) == (1, 0, 1) and mail.outbox == []
+
+
+def test_a_list_with_nobody_to_invite_yet_needs_no_reason_and_sends_nothing(plan, senco):
+    review = dated(plan, senco)
+    done = send(review, senco, [reviews.Invitee(ReviewInvitee.Kind.PARENT, "Mrs Parent")],
+                today=on(10))  # fmt: skip
+    assert done.invited == 0 and done.review.status == Status.PLANNED
+    assert done.review.invitations_sent_on is None
+
+
+# Contributions at short notice.
+
+
+def test_contributions_at_short_notice_are_allowed_up_to_the_day_before_the_meeting(plan, senco):
+    reason = "The LA asked for this date."
+    review = invited(dated(plan, senco), senco, today=on(10), reason=reason)
+    asked = list(review.invitees.exclude(kind=ReviewInvitee.Kind.PARENT))
+    assert reviews.contributions_at_short_notice(review, on(12))
+    assert reviews.latest_contributions_due(review, on(12)) == on(19)
+    refused(lambda: ask(review, senco, asked, on(11), on(12)), "due_on", "11 May 2026 has passed")
+    refused(
+        lambda: ask(review, senco, asked, on(20), on(12)),
+        "due_on",
+        "Give a date by 19 May 2026, the day before it.",
+    )
+    review.refresh_from_db()
+    assert review.contributions_due_on is None
+    review = ask(review, senco, asked, on(12), on(12))  # today itself is allowed
+    review = ask(review, senco, asked, on(19), on(12))
+    assert review.contributions_due_on == on(19)
+    warning = reviews.warnings(review, on(12))["contributions"]
+    assert "they will arrive after the paperwork should have been circulated (6 May 2026" in (
+        warning
+    )
+    entry = last_entry(review, "ehcp.contributions_requested")
+    assert entry["after"]["short_notice"] is True
+
+
+def test_the_due_date_offered_at_short_notice_is_soon_and_before_the_meeting(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(10), reason="The LA asked.")
+    # The earlier of two days before the meeting (18 May) and five days from today.
+    assert reviews.contributions_due_default(review, on(12)) == on(17)
+    assert reviews.contributions_due_default(review, on(15)) == on(18)
+    assert reviews.contributions_due_default(review, on(19)) == on(19)  # never a past day
+    # In good time: the school's target, a week before the paperwork date.
+    assert reviews.contributions_due_default(review, on(20, 4)) == on(29, 4)
+    assert reviews.contributions_due_default(review, on(5)) == on(5)
+
+
+def test_contributions_cannot_be_asked_for_on_the_day_of_the_meeting(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(10), reason="The LA asked.")
+    asked = list(review.invitees.all())
+    refused(lambda: ask(review, senco, asked, on(20), on(20)), "due_on", "too late to ask")
+
+
+# A meeting held on another day than dated.
+
+
+def test_a_meeting_held_on_another_day_takes_that_date(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(1))
+    recorded = record(review, senco, held_on=on(15))
+    assert (recorded.meeting_on, recorded.held_on) == (on(15), on(15))
+    recorded.refresh_from_db()
+    assert recorded.meeting_on == on(15)
+    # Its dates follow: the invitations of 1 May gave two weeks' notice of 15 May.
+    assert reviews.dates(recorded)["invitations_by"] == on(1)
+    assert reviews.steps(recorded, on(21), [])[0].state_label == "Done on time"
+    entry = last_entry(recorded, "ehcp.review_recorded")
+    assert entry["before"]["meeting_on"] == "2026-05-20"
+    assert entry["after"]["meeting_on"] == "2026-05-15"
+
+
+def test_a_meeting_held_later_than_dated_makes_late_steps_show_as_late(plan, senco):
+    review = invited(dated(plan, senco, day=on(15)), senco, today=on(1))
+    recorded = record(review, senco, held_on=on(20))
+    assert recorded.meeting_on == on(20)
+    assert "less than two weeks' notice" not in reviews.warnings(recorded, on(21)).get(
+        "invitations", ""
+    )
+    recorded = reviews.record_meeting(
+        recorded, by=senco, record=record_for(recorded, held_on=on(10)),
+        expected_version=recorded.version, today=on(21),
+    )  # fmt: skip
+    assert recorded.meeting_on == on(10)
+    assert (
+        "Invitations sent with less than two weeks' notice"
+        in reviews.warnings(recorded, on(21))["invitations"]
+    )
+
+
+# The short-notice warning shows only when the invitations were late.
+
+
+def test_invitations_on_time_show_no_short_notice_warning(plan, senco):
+    review = invited(dated(plan, senco), senco, today=on(6))
+    AnnualReview.objects.filter(pk=review.pk).update(short_notice_reason="Kept from before.")
+    review.refresh_from_db()
+    assert "invitations" not in reviews.warnings(review, on(6))
+    assert reviews.steps(review, on(6), [])[0].state_label == "Done on time"
+
+
+def test_the_steps_name_the_report_to_the_la_and_everyone_invited(plan, senco):
+    labels = [s.label for s in reviews.steps(dated(plan, senco), on(1), [])]
+    assert "Report sent to the LA and everyone invited" in labels
+
+
+def test_at_most_12_amendments_are_recommended(plan, senco):
+    review = dated(plan, senco)
+    many = [reviews.Amendment("F", f"Change {n}") for n in range(13)]
+    refused(lambda: record(review, senco, amendments=many), "amendments", "at most 12")

@@ -8,14 +8,18 @@ review is in a state the step fits and is still the version the change started f
 (`expected_version`, always given: the form's hidden field), then writes and adds its audit
 entry. A step done late is
 allowed (the deadlines are mostly the LA's) and shows as a warning (`warnings`), except
-invitations with less than two weeks' notice, which need a reason.
+invitations with less than two weeks' notice, which need a reason. At short notice
+contributions can still be asked for, due by the day before the meeting, with a warning.
 
 Who is invited shows by name only to those who may see them (`invitees_as_seen_by`): a parent
-taken from the pupil's contacts is "A parent or carer" to anyone who may not see that contact.
-Someone invited is never deleted from the list, only taken off it (`removed_on`).
+taken from the pupil's contacts is "A parent or carer" to anyone who may not see that contact,
+and to everyone once the contact is deleted. Someone invited is never deleted from the list,
+only taken off it (`removed_on`). Someone without an email address is invited when the
+invitation went by letter or by hand and the SENCO says so; the app does not invite them.
 
-The dates come from `senco.ehcp.deadlines`: before the meeting from the date it is set for,
-after it from the date it was held.
+The dates come from `senco.ehcp.deadlines`, from the meeting's date. Moving the meeting clears
+the invitations step (they go again); recording it as held on another day makes that day the
+meeting's date.
 """
 
 import datetime as dt
@@ -68,7 +72,7 @@ LIMITS = {
 MAX_INVITEES = 30
 # How an invitee from the pupil's contacts shows to those who may not see that contact.
 HIDDEN_NAME = "A parent or carer"
-MAX_AMENDMENTS = 20
+MAX_AMENDMENTS = 12
 # From Year 9 every review covers preparing for adulthood (reg 20(6)).
 ADULTHOOD_FROM_YEAR = 9
 # What a phase transfer still needs after the meeting before the final plan names the next
@@ -80,8 +84,18 @@ MET, LATE, DONE, MISSED = "met", "late", "done", "missed"
 BEFORE = {"invitations", "contributions", "paperwork"}
 
 
-def _day(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
+def long_date(day: dt.date) -> str:
+    """A date as every review page and document writes it: 4 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+_day = long_date  # short, for the many messages below
+
+
+def sentence(text: str) -> str:
+    """Text as a sentence: stripped, ending with a full stop unless it ends a sentence already."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def _refuse(message: str) -> ValidationError:
@@ -226,7 +240,7 @@ def steps(review: AnnualReview, today: dt.date, invitees: Iterable[ReviewInvitee
         _step("paperwork", "Paperwork circulated", due["paperwork_by"],
               review.paperwork_sent_on, today),
         _step("meeting", "Meeting held", held_by, review.held_on, today),
-        _step("report", "Report sent to the LA", due["school_report_by"],
+        _step("report", "Report sent to the LA and everyone invited", due["school_report_by"],
               review.report_sent_on, today),
         _step("decision", "The LA's decision", due["la_decision_by"], review.la_decided_on,
               today),
@@ -249,12 +263,22 @@ def _case_law_final(review: AnnualReview) -> dt.date:
     return (review.held_on or review.meeting_on) + deadlines.AMENDMENT_FINAL_CASE_LAW
 
 
-def next_step(review: AnnualReview, today: dt.date) -> tuple[str, dt.date | None, str]:
+def invited_before_a_move(review: AnnualReview, invitees: Iterable[ReviewInvitee]) -> bool:
+    """Whether people on the list were invited to the meeting before it moved: a move clears
+    the review's invitations (`invitations_sent_on`) and keeps the day each was invited."""
+    return review.invitations_sent_on is None and any(i.invited_on for i in invitees)
+
+
+def next_step(
+    review: AnnualReview, today: dt.date, invitees: Iterable[ReviewInvitee] = ()
+) -> tuple[str, dt.date | None, str]:
     """What the review waits for next, when it is due and how it stands ("overdue",
-    "due_soon", "later"; "done" once nothing is left). For the caseload and the panel."""
+    "due_soon", "later"; "done" once nothing is left). For the caseload and the panel; given
+    the review's `invitees`, it says when the invitations are to go again after a move."""
     due = dates(review)
+    again = " again" if invited_before_a_move(review, invitees) else ""
     waiting: dict[str, tuple[str, dt.date]] = {
-        Status.PLANNED: ("Send the invitations", due["invitations_by"]),
+        Status.PLANNED: (f"Send the invitations{again}", due["invitations_by"]),
         Status.INVITED: ("Circulate the paperwork", due["paperwork_by"]),
         Status.PAPERWORK: ("Hold and record the meeting", review.meeting_on),
         Status.HELD: ("Send the report to the LA", due["school_report_by"]),
@@ -300,33 +324,43 @@ def phase_transfer_warning(
 
 
 def meeting_warnings(
-    plan: EHCPlan, due_by: dt.date, meeting_on: dt.date, is_phase_transfer: bool
+    plan: EHCPlan, due_by: dt.date, meeting_on: dt.date, is_phase_transfer: bool, today: dt.date
 ) -> list[str]:
     """What is late about a meeting date: allowed, and shown."""
     found = []
     if meeting_on > due_by:
+        deadline = "has passed" if today > due_by else "will be missed"
         found.append(
             f"The meeting on {_day(meeting_on)} is after the review is due ({_day(due_by)}): "
-            "the LA's deadline will be missed. The late date is recorded."
+            f"the LA's deadline {deadline}. The late date is recorded."
         )
     if phase := phase_transfer_warning(plan, meeting_on, is_phase_transfer):
         found.append(phase)
     return found
 
 
-def warnings(review: AnnualReview) -> dict[str, str]:
-    """What was late or short, by step: shown on the review's page for as long as it lasts."""
+def warnings(review: AnnualReview, today: dt.date | None = None) -> dict[str, str]:
+    """What was late or at short notice, by step: shown on the review's page for as long as it
+    lasts."""
+    today = today or access.today()
     due = dates(review)
     found = {}
     if meeting := meeting_warnings(
-        review.plan, review.due_by, review.meeting_on, review.is_phase_transfer
+        review.plan, review.due_by, review.meeting_on, review.is_phase_transfer, today
     ):
         found["meeting"] = " ".join(meeting)
-    if review.short_notice_reason or _late(review.invitations_sent_on, due["invitations_by"]):
+    if _late(review.invitations_sent_on, due["invitations_by"]):
         found["invitations"] = (
             f"Invitations sent with less than two weeks' notice (they were due by "
             f"{_day(due['invitations_by'])}). Reason given: "
-            f"{review.short_notice_reason or 'none recorded'}"
+            f"{sentence(review.short_notice_reason) or 'none recorded.'}"
+        )
+    asked_by = review.contributions_due_on
+    if asked_by and asked_by > due["paperwork_by"]:
+        found["contributions"] = (
+            f"Contributions are due by {_day(asked_by)}: they will arrive after the paperwork "
+            f"should have been circulated ({_day(due['paperwork_by'])}, two weeks before the "
+            "meeting)."
         )
     if _late(review.paperwork_sent_on, due["paperwork_by"]):
         found["paperwork"] = (
@@ -360,22 +394,25 @@ def takes_adulthood(pupil: Pupil) -> bool:
 @dataclass(frozen=True)
 class Invitee:
     """Someone invited, as written on the form; `id` names one already on the review's list,
-    `contact` the pupil's contact (a parent) a new row was taken from."""
+    `contact` the pupil's contact (a parent) a new row was taken from; `by_letter` that their
+    invitation went by letter or by hand (they are then not emailed)."""
 
     kind: str
     name: str
     email: str = ""
     id: int | None = None
     contact: int | None = None
+    by_letter: bool = False
 
 
 def suggested_invitees(user, plan: EHCPlan) -> list[Invitee]:
     """Who a first list of invitees offers: the parents with parental responsibility the user
-    may see (names only, each with their contact, so the name stays as private as the
-    contact), the pupil, and the LA's caseworker."""
+    may see (`invitable_contacts` gives only contacts the user may see: `access.
+    contacts_visible_to`), each with their email address and their contact, so the name stays
+    as private as the contact; the pupil; and the LA's caseworker."""
     pupil = plan.pupil
     parents = [
-        Invitee(ReviewInvitee.Kind.PARENT, str(c), contact=c.pk)
+        Invitee(ReviewInvitee.Kind.PARENT, str(c), c.email, contact=c.pk)
         for c in invitable_contacts(user, pupil)
     ]
     return [
@@ -393,7 +430,8 @@ def suggested_invitees(user, plan: EHCPlan) -> list[Invitee]:
 class SeenInvitee:
     """An invitee as one user may see them: a parent taken from the pupil's contacts shows by
     name and email only to those who may see that contact (a contact can be confidential to
-    a few people: a parent in a refuge); to others, as "A parent or carer"."""
+    a few people: a parent in a refuge); to others, and to everyone once the contact is
+    deleted, as "A parent or carer"."""
 
     invitee: ReviewInvitee
     hidden: bool
@@ -418,6 +456,15 @@ def _contacts_seen(user, pupil: Pupil) -> set[int]:
     return set(access.contacts_visible_to(user, pupil).values_list("pk", flat=True))
 
 
+def _hidden(invitee: ReviewInvitee, seen: set[int]) -> bool:
+    """Whether who this invitee is stays hidden from a user who may see the contacts `seen`:
+    a parent from the pupil's contacts whose contact they may not see, or whose contact was
+    deleted (nobody may see that one's name any more)."""
+    if invitee.contact_id is None:
+        return invitee.from_contacts
+    return invitee.contact_id not in seen
+
+
 def _on_list(review: AnnualReview):
     """The review's invitees still on its list (not taken off it)."""
     return review.invitees.filter(removed_on__isnull=True)
@@ -428,7 +475,7 @@ def invitees_as_seen_by(user, review: AnnualReview, *, removed: bool = False) ->
     user may see them: every page, form and document shows invitees through this."""
     found = list(review.invitees.filter(removed_on__isnull=not removed))
     seen = _contacts_seen(user, review.plan.pupil) if any(i.contact_id for i in found) else set()
-    return [SeenInvitee(i, i.contact_id is not None and i.contact_id not in seen) for i in found]
+    return [SeenInvitee(i, _hidden(i, seen)) for i in found]
 
 
 def last_held(plan: EHCPlan, before: AnnualReview) -> AnnualReview | None:
@@ -559,8 +606,8 @@ def date_review(
         plan = (
             EHCPlan.objects.select_for_update(of=("self",)).select_related("pupil").get(pk=plan.pk)
         )
-        if not plan.is_current:
-            raise _refuse(f"This plan ceased on {plan.ceased_on:%d/%m/%Y}: it has no more reviews.")
+        if plan.ceased_on is not None:
+            raise _refuse(f"This plan ceased on {_day(plan.ceased_on)}: it has no more reviews.")
         if open_review := plan.reviews.open().first():
             raise _refuse(
                 "This plan already has an open annual review, with its meeting on "
@@ -582,6 +629,10 @@ def date_review(
     return review
 
 
+# What a move of the meeting clears: the invitations went out to the old arrangements.
+INVITATIONS = ["invitations_sent_on", "status", "short_notice_reason"]
+
+
 def move_review(
     review: AnnualReview,
     *,
@@ -590,9 +641,11 @@ def move_review(
     expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
-    """Move the meeting (or change its time or place) before it is held. Those already invited
-    are to be invited again to the new arrangements; the audit entry keeps who was invited
-    when."""
+    """Move the meeting (or change its time or place) before it is held. Invitations already
+    sent were for the old arrangements: the review's invitations step is cleared (back to
+    "Meeting dated", with no date sent and no short-notice reason) so they go again, asking
+    for a reason again if the notice is short. Each invitee keeps the day they were invited,
+    so who was invited stays known; the audit entry keeps the step as it was."""
     today = today or access.today()
     errors = Errors()
     _check_arrangements(errors, review.plan, arrangements, today)
@@ -606,14 +659,16 @@ def move_review(
         review.place = arrangements.place.strip()
         review.is_phase_transfer = arrangements.is_phase_transfer
         after = _arrangements(review)
-        if was != (review.meeting_on, review.meeting_time, review.place):
-            invited = list(_on_list(review).filter(invited_on__isnull=False))
-            before["invitees"] = [_audit_view(i) for i in invited]
-            for invitee in invited:
-                invitee.invited_on = None
-            ReviewInvitee.objects.bulk_update(invited, ["invited_on"])
-            after["invitees"] = [_audit_view(i) for i in invited]
-        _saved(review, ["meeting_on", "meeting_time", "place", "is_phase_transfer"])
+        if was != (review.meeting_on, review.meeting_time, review.place) and (
+            review.invitations_sent_on
+        ):
+            invited = _on_list(review).filter(invited_on__isnull=False)
+            before |= _values(review, INVITATIONS) | {"invitees": [_audit_view(i) for i in invited]}
+            review.invitations_sent_on = None
+            review.status = Status.PLANNED
+            review.short_notice_reason = ""
+            after |= _values(review, INVITATIONS)
+        _saved(review, [*ARRANGEMENTS, *INVITATIONS])
         after["late"] = review.meeting_on > review.due_by
         _audit(by, "ehcp.review_changed", review, before, after)
     return review
@@ -621,13 +676,15 @@ def move_review(
 
 @dataclass(frozen=True)
 class Invited:
-    """What `send_invitations` did: how many were invited and emailed, and who must be invited
-    another way (no email address)."""
+    """What `send_invitations` did: how many were invited, emailed and marked invited by letter,
+    and who is not invited yet (no email address, and not marked invited by letter), as the
+    user may see them."""
 
     review: AnnualReview
     invited: int
     emailed: int
-    not_emailed: list[str]
+    by_letter: int
+    not_invited: list[str]
 
 
 def _check_invitees(errors: Errors, invitees: Sequence[Invitee]) -> None:
@@ -672,12 +729,17 @@ def _check_notice(
 TRACKED = ["kind", "name", "email", "invited_on", "removed_on"]
 
 
+def _from_contacts(invitee: ReviewInvitee) -> bool:
+    """A parent taken from the pupil's contacts, whether or not the contact is still there."""
+    return invitee.contact_id is not None or invitee.from_contacts
+
+
 def _masked_email(invitee: ReviewInvitee) -> str:
     """An address as the audit log keeps it: enough to tell two apart, not to write to; nothing
     of a contact's."""
     if not invitee.email:
         return ""
-    if invitee.contact_id:
+    if _from_contacts(invitee):
         return "***"
     local, _, domain = invitee.email.partition("@")
     return f"{local[:1]}***@{domain}"
@@ -690,7 +752,7 @@ def _audit_view(invitee: ReviewInvitee, **more) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": invitee.pk,
         "kind": invitee.kind,
-        "name": HIDDEN_NAME.lower() if invitee.contact_id else invitee.name,
+        "name": HIDDEN_NAME.lower() if _from_contacts(invitee) else invitee.name,
         "email": _masked_email(invitee),
         "invited_on": invitee.invited_on.isoformat() if invitee.invited_on else None,
     }
@@ -729,30 +791,39 @@ def _list_changes(
     return before, after
 
 
+@dataclass
+class Synced:
+    """The review's list once saved: those on it, those taken off it, those deleted, and the
+    pks of those whose row says they were invited by letter."""
+
+    listed: list[ReviewInvitee]
+    taken_off: list[ReviewInvitee]
+    deleted: list[ReviewInvitee]
+    by_letter: set[int]
+
+
 def _sync_invitees(
     review: AnnualReview,
     rows: Sequence[Invitee],
     existing: dict[int, ReviewInvitee],
     hidden: set[int],
     today: dt.date,
-) -> tuple[list[ReviewInvitee], list[ReviewInvitee], list[ReviewInvitee]]:
-    """The review's list as the rows give it: rows kept are changed, new rows added. Those left
-    out are taken off it: kept, with the day, once the invitations have gone out or they were
-    asked for a contribution (a move of the meeting clears who was invited, to invite them
-    again, not that they were); deleted otherwise. A parent whose contact the user may not see
-    (`hidden`) stays as they are. Gives those listed, those taken off, those deleted."""
+) -> Synced:
+    """The review's list as the rows give it: rows kept are changed, new rows added (one from
+    the pupil's contacts marked `from_contacts`, so its name stays hidden once the contact is
+    deleted). Those left out are taken off it: kept, with the day, once they were invited (to
+    this meeting or before it moved) or asked for a contribution; deleted otherwise. A parent
+    whose name the user may not see (`hidden`) stays as they are."""
     given = {row.id for row in rows if row.id}
     gone = [i for pk, i in existing.items() if pk not in given and pk not in hidden]
-    taken_off = [
-        i for i in gone
-        if i.invited_on or i.contribution_requested_on or review.invitations_sent_on
-    ]  # fmt: skip
+    taken_off = [i for i in gone if i.invited_on or i.contribution_requested_on]
     for invitee in taken_off:
         invitee.removed_on = today
     ReviewInvitee.objects.bulk_update(taken_off, ["removed_on"])
     deleted = [i for i in gone if i.removed_on is None]
     review.invitees.filter(pk__in=[i.pk for i in deleted]).delete()
     listed = [existing[pk] for pk in sorted(hidden - given)]
+    by_letter: set[int] = set()
     for row in rows:
         if row.id in hidden:
             listed.append(existing[row.id])
@@ -760,12 +831,16 @@ def _sync_invitees(
         invitee = (
             existing[row.id] if row.id else ReviewInvitee(review=review, contact_id=row.contact)
         )
-        fields = (row.kind, row.name.strip(), row.email.strip())
-        if invitee.pk is None or (invitee.kind, invitee.name, invitee.email) != fields:
-            invitee.kind, invitee.name, invitee.email = fields
+        fields = {"kind": row.kind, "name": row.name.strip(), "email": row.email.strip(),
+                  "from_contacts": _from_contacts(invitee)}  # fmt: skip
+        if invitee.pk is None or any(getattr(invitee, f) != v for f, v in fields.items()):
+            for field, value in fields.items():
+                setattr(invitee, field, value)
             invitee.save()
         listed.append(invitee)
-    return listed, taken_off, deleted
+        if row.by_letter:
+            by_letter.add(invitee.pk)
+    return Synced(listed, taken_off, deleted, by_letter)
 
 
 def _check_contacts(
@@ -808,6 +883,31 @@ def _check_list(
             )
 
 
+def _waiting(review: AnnualReview, invitee: ReviewInvitee) -> bool:
+    """Not invited to the meeting as it stands: never invited, or invited before it moved
+    (a move clears the review's `invitations_sent_on`)."""
+    return invitee.invited_on is None or review.invitations_sent_on is None
+
+
+def _invites_anyone(
+    review: AnnualReview,
+    rows: Sequence[Invitee],
+    existing: dict[int, ReviewInvitee],
+    hidden: set[int],
+) -> bool:
+    """Whether saving the list invites someone: a person waiting for an invitation with an
+    email address, or marked invited by letter. Rows hidden from the user stay as they are."""
+    if any(_waiting(review, existing[pk]) and existing[pk].email for pk in hidden):
+        return True
+    for row in rows:
+        was = existing.get(row.id) if row.id else None
+        if row.id in hidden or (was is not None and not _waiting(review, was)):
+            continue
+        if row.email.strip() or row.by_letter:
+            return True
+    return False
+
+
 def send_invitations(
     review: AnnualReview,
     *,
@@ -819,9 +919,12 @@ def send_invitations(
 ) -> Invited:
     """Save who is invited and invite everyone not yet invited to the meeting as it stands:
     each with an email address gets a neutral email once the transaction commits (the pupil's
-    initials, the date, time and place, the school: never a name or a need). With less than
-    two weeks' notice a reason is needed, and kept. The audit entry names who was added,
-    changed or taken off the list (a parent from the contacts as "a parent or carer")."""
+    initials, the date, time and place, the school: never a name or a need); each whose row
+    says the invitation went by letter or by hand is marked invited today and not emailed.
+    Someone with no email address, not marked, is not invited yet: the app has not invited
+    them. With less than two weeks' notice a reason is needed, and kept. The audit entry names
+    who was added, changed or taken off the list (a parent from the contacts as "a parent or
+    carer")."""
     today = today or access.today()
     errors = Errors()
     _check_invitees(errors, invitees)
@@ -833,44 +936,42 @@ def send_invitations(
         )
         existing = {i.pk: i for i in _on_list(review)}
         seen = _contacts_seen(by, review.plan.pupil)
-        hidden = {pk for pk, i in existing.items() if i.contact_id and i.contact_id not in seen}
-        staying = {r.id for r in invitees if r.id in existing} | hidden
-        inviting = any(r.id not in existing for r in invitees) or any(
-            not existing[pk].invited_on for pk in staying
-        )
+        hidden = {pk for pk, i in existing.items() if _hidden(i, seen)}
         _check_list(errors, invitees, existing, seen, hidden)
+        inviting = _invites_anyone(review, invitees, existing, hidden)
         _check_notice(errors, review, short_notice_reason, today, inviting)
         errors.raise_any()
         was = {pk: (_tracked(i), _audit_view(i)) for pk, i in existing.items()}
-        listed, taken_off, deleted = _sync_invitees(review, invitees, existing, hidden, today)
-        to_invite = [i for i in listed if i.invited_on is None]
-        for invitee in to_invite:
-            invitee.invited_on = today
-        ReviewInvitee.objects.bulk_update(to_invite, ["invited_on"])
+        synced = _sync_invitees(review, invitees, existing, hidden, today)
+        waiting = [i for i in synced.listed if _waiting(review, i)]
+        to_invite = [i for i in waiting if i.email or i.pk in synced.by_letter]
+        for invitee in waiting:  # those not invited now were invited before a move, if at all
+            invitee.invited_on = today if invitee in to_invite else None
+        ReviewInvitee.objects.bulk_update(waiting, ["invited_on"])
         short = bool(to_invite) and today > dates(review)["invitations_by"]
         if to_invite:
             review.invitations_sent_on = today
-            review.status = _at_least(review.status, Status.INVITED)
+            sent = Status.PAPERWORK if review.paperwork_sent_on else Status.INVITED
+            review.status = _at_least(review.status, sent)
         if short:
             review.short_notice_reason = short_notice_reason.strip()
-        _saved(review, ["invitations_sent_on", "status", "short_notice_reason"])
-        addresses = [i.email for i in to_invite if i.email]
-        before, after = _list_changes(was, [*listed, *taken_off], deleted)
+        _saved(review, INVITATIONS)
+        addresses = [i.email for i in to_invite if i.email and i.pk not in synced.by_letter]
+        letters = len(to_invite) - len(addresses)
+        before, after = _list_changes(was, [*synced.listed, *synced.taken_off], synced.deleted)
         _audit(by, "ehcp.invitations_sent", review, {"invitees": before}, {
-            "invitees": after, "listed": len(listed), "invited": len(to_invite),
-            "emailed": len(addresses), "short_notice": short,
+            "invitees": after, "listed": len(synced.listed), "invited": len(to_invite),
+            "emailed": len(addresses), "by_letter": letters, "short_notice": short,
             "reason": review.short_notice_reason if short else "",
         })  # fmt: skip
         subject, body = invitation_email(review)
         transaction.on_commit(
             lambda: [send_mail(subject, body, None, [address]) for address in addresses]
         )
-    not_emailed = [
-        f"{i.get_kind_display()}: {SeenInvitee(i, i.pk in hidden).name}"
-        for i in to_invite
-        if not i.email
+    not_invited = [
+        SeenInvitee(i, i.pk in hidden).label for i in synced.listed if i.invited_on is None
     ]
-    return Invited(review, len(to_invite), len(addresses), not_emailed)
+    return Invited(review, len(to_invite), len(addresses), letters, not_invited)
 
 
 def invitation_email(review: AnnualReview) -> tuple[str, str]:
@@ -889,6 +990,64 @@ def _own_invitees(
         errors.add(field, "Choose people on this review's list.")
 
 
+# At short notice, what the request form offers: contributions due five days from the request,
+# and two days before the meeting at the latest, so they can still be read before it.
+SHORT_NOTICE_ANSWER = dt.timedelta(days=5)
+SHORT_NOTICE_READING = dt.timedelta(days=2)
+
+
+def contributions_at_short_notice(review: AnnualReview, today: dt.date) -> bool:
+    """Whether contributions asked for today come at short notice: the day the paperwork
+    should have been circulated has passed."""
+    return today > dates(review)["paperwork_by"]
+
+
+def latest_contributions_due(review: AnnualReview, today: dt.date) -> dt.date:
+    """The latest day contributions may be due: the day the paperwork must be circulated; at
+    short notice, the day before the meeting."""
+    if contributions_at_short_notice(review, today):
+        return review.meeting_on - dt.timedelta(days=1)
+    return dates(review)["paperwork_by"]
+
+
+def contributions_due_default(review: AnnualReview, today: dt.date) -> dt.date:
+    """The due date a request for contributions offers, never past: the date already set, or
+    the school's target (a week before the paperwork date), up to the paperwork date; at short
+    notice, the earlier of two days before the meeting and five days from today."""
+    latest = latest_contributions_due(review, today)
+    if contributions_at_short_notice(review, today):
+        wanted = min(review.meeting_on - SHORT_NOTICE_READING, today + SHORT_NOTICE_ANSWER)
+    else:
+        wanted = review.contributions_due_on or dates(review)["contributions_by"]
+    return max(min(wanted, latest), today)
+
+
+def _check_due_on(errors: Errors, review: AnnualReview, due_on: dt.date, today: dt.date) -> None:
+    paperwork_by = dates(review)["paperwork_by"]
+    latest = latest_contributions_due(review, today)
+    if review.meeting_on <= today:
+        errors.add(
+            "due_on",
+            f"The meeting is on {_day(review.meeting_on)}: it is too late to ask for "
+            "contributions before it. Record those that come in.",
+        )
+    elif due_on < today:
+        errors.add("due_on", f"{_day(due_on)} has passed: give a date from today.")
+    elif due_on > latest and not contributions_at_short_notice(review, today):
+        errors.add(
+            "due_on",
+            f"Contributions due on {_day(due_on)} come after the paperwork must be circulated "
+            f"({_day(paperwork_by)}, two weeks before the meeting): give a date on or before "
+            f"{_day(paperwork_by)}.",
+        )
+    elif due_on > latest:
+        errors.add(
+            "due_on",
+            f"Contributions due on {_day(due_on)} come too late: the meeting is on "
+            f"{_day(review.meeting_on)}. Give a date by {_day(latest)}, the day before it.",
+        )
+
+
 def request_contributions(
     review: AnnualReview,
     *,
@@ -899,22 +1058,15 @@ def request_contributions(
     today: dt.date | None = None,
 ) -> AnnualReview:
     """Ask the chosen invitees for their contribution (advice), due on or before the day the
-    paperwork must be circulated."""
+    paperwork must be circulated. At short notice (that day has passed) any day from today to
+    the day before the meeting is allowed, and the review keeps a warning that contributions
+    will arrive after the paperwork should have been circulated."""
     today = today or access.today()
     errors = Errors()
     if not invitees:
         errors.add("invitees", "Choose who is asked for a contribution.")
     _own_invitees(errors, "invitees", review, invitees)
-    paperwork_by = dates(review)["paperwork_by"]
-    if due_on > paperwork_by:
-        errors.add(
-            "due_on",
-            f"Contributions due on {_day(due_on)} come after the paperwork must be circulated "
-            f"({_day(paperwork_by)}, two weeks before the meeting): give a date on or before "
-            f"{_day(paperwork_by)}.",
-        )
-    elif due_on < today:
-        errors.add("due_on", f"{_day(due_on)} has passed: give a date from today.")
+    _check_due_on(errors, review, due_on, today)
     errors.raise_any()
     with transaction.atomic():
         review = _locked(
@@ -926,7 +1078,8 @@ def request_contributions(
         before = {"due_on": review.contributions_due_on}
         review.contributions_due_on = due_on
         _saved(review, ["contributions_due_on"])
-        after = {"due_on": due_on, "asked": [_audit_view(i) for i in invitees]}
+        after = {"due_on": due_on, "asked": [_audit_view(i) for i in invitees],
+                 "short_notice": due_on > dates(review)["paperwork_by"]}  # fmt: skip
         _audit(by, "ehcp.contributions_requested", review, before, after)
     return review
 
@@ -1105,7 +1258,7 @@ LA_DECISION = ["la_decision", "la_decided_on", "amendment_proposed_on", "amended
 
 def _record_snapshot(review: AnnualReview) -> dict[str, Any]:
     return {
-        **_values(review, RECORD),
+        **_values(review, ["meeting_on", *RECORD]),
         "progress": {str(p.outcome_id): p.progress for p in review.progress.all()},
         "amendments": [f"{a.section}: {a.text}" for a in review.amendments.all()],
     }
@@ -1113,6 +1266,7 @@ def _record_snapshot(review: AnnualReview) -> dict[str, Any]:
 
 def _write_record(review: AnnualReview, record: MeetingRecord, by) -> None:
     review.held_on = record.held_on
+    review.meeting_on = record.held_on  # the meeting happened then, whatever it was dated
     review.recommendation = record.recommendation
     for field in TEXTS:
         setattr(review, field, getattr(record, field).strip())
@@ -1143,8 +1297,10 @@ def record_meeting(
     expected_version: int,
     today: dt.date | None = None,
 ) -> AnnualReview:
-    """The meeting record, or a correction of it until the report goes to the LA. The plan's
-    next review is then due 12 months from the day it was held."""
+    """The meeting record, or a correction of it until the report goes to the LA. Held on
+    another day than dated, the meeting's date becomes the day it was held (the header, the
+    warnings, the documents and the notice given then follow it); the audit entry keeps both.
+    The plan's next review is then due 12 months from the day it was held."""
     today = today or access.today()
     errors = Errors()
     _check_record(errors, review, record, today)
@@ -1153,9 +1309,13 @@ def record_meeting(
         review = _locked(
             review, Status.PLANNED, Status.HELD, "have its record changed", expected_version
         )
-        before = _record_snapshot(review) if review.held_on else {"status": review.status}
+        before = (
+            _record_snapshot(review)
+            if review.held_on
+            else {"status": review.status, "meeting_on": review.meeting_on}
+        )
         _write_record(review, record, by)
-        _saved(review, [*RECORD, "recorded_by", "status"])
+        _saved(review, ["meeting_on", *RECORD, "recorded_by", "status"])
         plan = EHCPlan.objects.select_for_update(of=("self",)).get(pk=review.plan_id)
         plan.last_reviewed_on = record.held_on
         plan.save(update_fields=["last_reviewed_on"])
