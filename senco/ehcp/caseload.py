@@ -354,13 +354,19 @@ def calendar_events(
     return events_for(deadlines_for(user, school, today), site or settings.SITE_URL)
 
 
-def calendar(events: Iterable[icalendar.Event], name: str = "EHC deadlines") -> bytes:
-    """An iCalendar file of the events."""
+def calendar(
+    events: Iterable[icalendar.Event], name: str = "EHC deadlines", refresh: str = ""
+) -> bytes:
+    """An iCalendar file of the events; with `refresh` (a duration such as "PT4H"), a feed
+    that tells calendar applications how often to fetch it again."""
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//OpenSENCO//EHC deadlines//EN")
+    cal.add("prodid", "-//OpenSENCO//Calendar//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    if refresh:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", refresh)
     for event in events:
         cal.add_component(event)
     return cal.to_ical()

@@ -357,7 +357,7 @@ class AnnualReview(models.Model):
         INVITED = "invited", "Invitations sent"
         PAPERWORK = "paperwork", "Paperwork circulated"
         HELD = "held", "Meeting held"
-        REPORTED = "reported", "Report sent to the LA"
+        REPORTED = "reported", "Report sent to the LA and everyone invited"
         DONE = "done", "LA decision recorded"
 
     class Decision(models.TextChoices):
