@@ -402,9 +402,7 @@ def annual_review_due(last_review_or_issue_date: date, date_of_birth: date) -> D
     if born > last:
         raise ValueError(f"the date of birth ({born}) is after the last review or issue ({last})")
     prompts = tuple(
-        prompt
-        for prompt in (add_months(last, 3), add_months(last, 6))
-        if _under_five(born, prompt)
+        prompt for prompt in (add_months(last, 3), add_months(last, 6)) if _under_five(born, prompt)
     )
     return Deadline.on(add_months(last, 12), prompts=prompts)
 
