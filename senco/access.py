@@ -110,6 +110,12 @@ ACTIONS: dict[str, set[str]] = {
     "school.aggregates": WHOLE_SCHOOL_ROLES | {Role.GOVERNOR, Role.TRUST_SEND_LEAD},
     "assessment.record": SEN_LEADS | {Role.HEAD, Role.TEACHER, Role.TEACHING_ASSISTANT},
     "assessment.manage_types": SEN_LEADS | {Role.HEAD, Role.DATA_MANAGER},
+    # Calendar feeds (issue 10, the calendar): staff follow the dates of their pupils in their
+    # own calendar; what a feed holds is worked out at each read through the actions above.
+    "calendar.feed": STAFF_ROLES,
+    # REST API (issue 10, the API): staff make tokens for their own tools; a token acts as its
+    # maker in one school, through the actions above (docs/api.md).
+    "api.token": STAFF_ROLES,
 }
 
 # Which roles each role may give (re-authentication first). Parents are invited from a contact.
@@ -139,6 +145,16 @@ def memberships(user) -> list[Membership]:
         )
         user._senco_memberships = cached
     return cached
+
+
+def confine_to_school(user, school: School) -> None:
+    """Keep the user's roles in this one school only, for the request (an API token is bound
+    to a school: a role elsewhere gives nothing through it)."""
+    user._senco_memberships = [
+        m
+        for m in memberships(user)
+        if m.school_id == school.pk or (m.trust_id and m.trust_id == school.trust_id)
+    ]
 
 
 def schools_for(user) -> list[School]:

@@ -46,6 +46,10 @@ def navigation(request):
             for name in ("library", "costs", "rates")
         },
         "nav": nav,
+        # The account menu's "Calendar feed" (issue 10, the calendar).
+        "may_use_calendar_feed": access.can(request.user, "calendar.feed", school),
+        # The account menu's "API tokens" (issue 10, the API).
+        "may_make_api_tokens": access.can(request.user, "api.token", school),
         "schools": access.schools_for(request.user),
         "roles": sorted(roles),
         "printed_at": timezone.now(),

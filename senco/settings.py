@@ -1,6 +1,7 @@
 """OpenSENCO settings: one file, read from the environment (see docs/configuration.md)."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -135,6 +136,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "senco.accounts",
     "senco.schools",
     "senco.pupils",
@@ -151,6 +155,7 @@ INSTALLED_APPS = [
     "senco.documents",
     "senco.demo",
     "senco.operations",
+    "senco.api",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +340,49 @@ SENCO_PLAIN_ENGLISH_TARGET = env_int("SENCO_PLAIN_ENGLISH_TARGET", 60)
 SENCO_DOCUMENT_MAX_MB = env_int("SENCO_DOCUMENT_MAX_MB", 20)
 SENCO_TERM_DATES = env("SENCO_TERM_DATES", "09-01:12-31,01-01:04-12,04-13:08-31")
 SENCO_BACKUP_KEY_FILE = Path(env("SENCO_BACKUP_KEY_FILE", str(DATA_DIR / "backup.key")))
+
+# REST API (docs/api.md): bearer tokens only (no session, so no CSRF to weigh), JSON only, one
+# error format, and a rate per token (kept in the database cache, so every server counts alike).
+SENCO_API_RATES = {
+    "api_burst": env("SENCO_API_BURST", "60/min"),
+    "api_sustained": env("SENCO_API_RATE", "600/hour"),
+}
+for _rate in SENCO_API_RATES.values():
+    if not re.fullmatch(r"[1-9]\d*/(sec|second|min|minute|hour|day|s|m|h|d)", _rate):
+        raise ImproperlyConfigured(
+            f"API rate {_rate!r} in the environment: write a count and a period, such as 60/min."
+        )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["senco.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["senco.api.permissions.MayUseApi"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "senco.api.permissions.BurstRate",
+        "senco.api.permissions.SustainedRate",
+    ],
+    "DEFAULT_THROTTLE_RATES": SENCO_API_RATES,
+    "DEFAULT_PARSER_CLASSES": ["senco.api.errors.JsonParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "senco.api.errors.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OpenSENCO API",
+    "DESCRIPTION": "Pupils, SEN status and needs, contacts and assessment results, through a "
+    "token bound to one user and one school. Guide: docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "senco.api.schema.closed_request_bodies",
+    ],
+}
 
 LOGGING = {
     "version": 1,

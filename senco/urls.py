@@ -18,6 +18,8 @@ urlpatterns = [
     path("assessment/", include("senco.assessment.urls")),
     path("imports/", include("senco.interop.urls")),
     path("audit/", include("senco.audit.urls")),
+    path("calendar/", include("senco.interop.calendar_urls")),
+    path("api/", include("senco.api.urls")),
 ]
 
 handler404 = "senco.errors.not_found"

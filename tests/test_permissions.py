@@ -8,9 +8,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import targets
+from tests.api import matrix as api_matrix
 from tests.assessment import helpers as assessment
 from tests.concerns import matrix as concerns_matrix
 from tests.ehcp import matrix as ehcp_matrix
+from tests.interop import calendar_matrix
 from tests.matrix import ALL, INVITERS, SEES_TAUGHT, answers
 from tests.meetings import matrix as meetings_matrix
 from tests.passports import matrix as passports_matrix
@@ -167,6 +169,8 @@ OTHER_TARGETS = {
 
 # Each part of the product keeps its own rows and targets beside its tests.
 for part in (
+    api_matrix,
+    calendar_matrix,
     concerns_matrix,
     ehcp_matrix,
     meetings_matrix,

@@ -153,6 +153,18 @@ ACTIONS = {
     "ehcp.caseload_listed": "Listed the EHC plan caseload and its deadlines",
     "ehcp.reminders_sent": "Emailed a person their due and overdue EHC deadlines",
     "ehcp.calendar_downloaded": "Downloaded their EHC deadlines as a calendar file",
+    # Calendar feeds (issue 10, the calendar).
+    "calendar.feed_created": "Made a new address for their private calendar feed",
+    "calendar.feed_revoked": "Stopped their private calendar feed",
+    "calendar.feed_read": "Read their private calendar feed (through a calendar application)",
+    "calendar.feed_refused": "Asked for a calendar feed address that is unknown or stopped",
+    # REST API (issue 10, the API): tokens, and reads that pages have no action for.
+    "api.token_created": "Made an API token",
+    "api.token_revoked": "Revoked an API token",
+    "api.token_refused": "Used an API token that is expired or revoked, or with a wrong secret",
+    "api.sen_viewed": "Read a pupil's SEN status and needs through the API",
+    "api.contacts_viewed": "Read a pupil's contacts through the API",
+    "api.results_viewed": "Read a pupil's assessment results through the API",
 }
 MASKED = {"password", "secret", "token", "key"}
 

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from senco.ids import public_id_field
 
@@ -72,3 +74,38 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} mapping"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed in one school (docs/calendar.md).
+
+    The feed's address carries a random token; only its SHA-256 hash is kept, so the address
+    cannot be read back from the database, a backup or the audit log: it is shown once, when
+    made. A person has at most one feed in force in a school; a new one stops the old."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # When a calendar application last read it, to the hour (written at most once an hour).
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_calendar_feed_in_force",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed made {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None
