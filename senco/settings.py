@@ -302,6 +302,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "senco_cache",
+        # Sign-in lockouts and API rate limits live here: the default of 300 entries would let
+        # busy API tokens cull the lockout counters.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 
@@ -387,6 +390,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_feed_addresses": {"()": "senco.logfilters.HideFeedAddresses"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_feed_addresses"]}},
     "root": {"handlers": ["console"], "level": env("SENCO_LOG_LEVEL", "WARNING")},
 }

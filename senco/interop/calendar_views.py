@@ -52,7 +52,6 @@ def make(request):
     path = reverse("calendar:feed", kwargs={"token": token})
     context = _page_context(request, school)
     context |= {"feed": feed, "address": settings.SITE_URL + path}
-    context["webcal"] = "webcal://" + context["address"].split("://", 1)[1]
     return render(request, "interop/calendar_made.html", context)
 
 
