@@ -5,6 +5,7 @@ calendar applications without signing in: the token in its address is the only k
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,6 +71,9 @@ def stop(request):
     return redirect("calendar:page")
 
 
+REFUSALS_LOGGED_EVERY = 60  # seconds
+
+
 @require_safe
 def feed(request, token: str):
     """The feed, for calendar applications (no sign-in): 404 for an unknown or stopped address
@@ -77,13 +81,17 @@ def feed(request, token: str):
     found = calendar.feed_for(token)
     why = calendar.refusal(found)
     if why:
-        log.refused(
-            found.user if found else None,
-            "calendar.feed_refused",
-            school=found.school if found else None,
-            detail=why,
-            address=client_address(request),
-        )
+        address = client_address(request)
+        # Anyone may ask for addresses: one refusal a minute from each address is logged, so a
+        # flood of guesses cannot fill the append-only audit log.
+        if cache.add(f"calendar-refused:{address}", 1, timeout=REFUSALS_LOGGED_EVERY):
+            log.refused(
+                found.user if found else None,
+                "calendar.feed_refused",
+                school=found.school if found else None,
+                detail=why,
+                address=address,
+            )
         refused = HttpResponseNotFound(access.NOT_VISIBLE, content_type="text/plain")
         # The address carries a secret: keep it out of the server's own log.
         refused._has_been_logged = True  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ import re
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -236,6 +237,7 @@ def test_a_pupil_made_confidential_drops_out_at_the_next_read():
 
 
 def refused_read(token: str):
+    cache.clear()  # one refusal a minute is logged from each address
     before = AuditEntry.objects.filter(action="calendar.feed_read").count()
     response = Client().get(feed_url(token))
     assert response.status_code == 404
@@ -435,7 +437,15 @@ def test_the_feed_costs_the_same_queries_at_2_and_20_pupils_with_reviews():
 def test_the_feed_of_a_stopped_address_answers_before_any_pupil_is_read():
     token = token_for("senco")
     calendar.stop_feed(User.objects.get(username="senco"), targets.home_school())
-    assert queries_for_refusal(token) <= 3
+    # The feed's row and its user, the cache's note of this address's refusal, the refusal.
+    assert queries_for_refusal(token) <= 7
+
+
+def test_a_flood_of_guessed_addresses_logs_one_refusal_a_minute():
+    cache.clear()
+    for n in range(20):
+        assert Client().get(feed_url(f"guess-{n}")).status_code == 404
+    assert AuditEntry.objects.filter(action="calendar.feed_refused").count() == 1
 
 
 def queries_for_refusal(token: str) -> int:
