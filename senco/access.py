@@ -149,12 +149,27 @@ def memberships(user) -> list[Membership]:
 
 def confine_to_school(user, school: School) -> None:
     """Keep the user's roles in this one school only, for the request (an API token is bound
-    to a school: a role elsewhere gives nothing through it)."""
-    user._senco_memberships = [
-        m
-        for m in memberships(user)
-        if m.school_id == school.pk or (m.trust_id and m.trust_id == school.trust_id)
-    ]
+    to a school: a role elsewhere gives nothing through it, and a role across its trust counts
+    in this school alone)."""
+    kept = []
+    for m in memberships(user):
+        if m.school_id == school.pk:
+            kept.append(m)
+        elif m.trust_id and m.trust_id == school.trust_id:
+            # The trust role, held for this request at this school only (never saved): kept
+            # as a trust membership, it would reach every school of the trust.
+            kept.append(
+                Membership(
+                    pk=m.pk,
+                    user=user,
+                    role=m.role,
+                    school=school,
+                    staff=m.staff,
+                    starts=m.starts,
+                    ends=m.ends,
+                )
+            )
+    user._senco_memberships = kept
 
 
 def schools_for(user) -> list[School]:
@@ -458,19 +473,28 @@ def transfer_contacts_visible_to(user, school: School) -> QuerySet:
 
 
 def get_pupil(
-    user, public_id, *, audit_action: str | None = "pupil.viewed", requires: str | None = None
+    user,
+    public_id,
+    *,
+    audit_action: str | None = "pupil.viewed",
+    requires: str | None = None,
+    school: School | None = None,
 ) -> Pupil:
     """One pupil by public id, under the user's role in that pupil's school; 404 otherwise,
-    and 403 when the pupil is visible but the user may not do `requires` to them.
+    and 403 when the pupil is visible but the user may not do `requires` to them. With
+    `school` (an API token's), a pupil of any other school is refused as if it did not exist.
 
     The read is written to the audit log (pass audit_action=None when the caller writes its own);
     the refusal too.
     """
     key = parse_public_id(public_id)
-    pupil = Pupil.objects.select_related("school").filter(public_id=key).first() if key else None
+    pupils = Pupil.objects.select_related("school")
+    if school is not None:
+        pupils = pupils.filter(school=school)
+    pupil = pupils.filter(public_id=key).first() if key else None
     if pupil is None or not pupils_visible_to(user, pupil.school).filter(pk=pupil.pk).exists():
         log.refused(
-            user, "pupil.refused", school=pupil.school if pupil else None, detail=str(public_id)
+            user, "pupil.refused", school=pupil.school if pupil else school, detail=str(public_id)
         )
         raise Http404(NOT_VISIBLE)
     if requires:

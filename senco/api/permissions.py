@@ -11,6 +11,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from senco import access
 from senco.api.models import ApiToken
+from senco.audit import log
 
 
 class MayUseApi(BasePermission):
@@ -21,7 +22,17 @@ class MayUseApi(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         token = request.auth
-        return isinstance(token, ApiToken) and access.can(request.user, "api.token", token.school)
+        if not isinstance(token, ApiToken):
+            return False
+        if access.can(request.user, "api.token", token.school):
+            return True
+        log.refused(
+            request.user,
+            "api.token_refused",
+            school=token.school,
+            detail=f"{token}: no staff role at the school",
+        )
+        return False
 
 
 class _PerToken(SimpleRateThrottle):

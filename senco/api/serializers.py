@@ -175,7 +175,10 @@ class PupilSerializer(serializers.Serializer):
 
     @extend_schema_field(FlagsSerializer(allow_null=True))
     def get_flags(self, pupil) -> dict | None:
-        return FlagsSerializer(pupil).data if self.context.get("see_flags") else None
+        # The views decide pupil by pupil: `flags_shown` holds the ids whose flags may show.
+        if pupil.pk not in self.context.get("flags_shown", ()):
+            return None
+        return FlagsSerializer(pupil).data
 
 
 IDENTITY = [

@@ -5,6 +5,8 @@ the audit log, and every change goes through a service function.
 The token's school is the only school: `request.auth.school` (see auth.py).
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -24,7 +26,9 @@ from senco.api import services
 from senco.api.errors import WRITE_ERRORS, answers
 from senco.assessment import services as assessment
 from senco.audit import log
+from senco.ids import parse_public_id
 from senco.pupils import census
+from senco.pupils.models import Pupil
 from senco.pupils.views import search
 
 ORDERINGS = {
@@ -38,7 +42,8 @@ PUPIL_ID = OpenApiParameter(
 
 
 def _query(request, serializer_class) -> dict:
-    serializer = serializer_class(data=request.query_params)
+    # A plain dict: a QueryDict's blank value would pass as "not given" (`?sen_status=`).
+    serializer = serializer_class(data=request.query_params.dict())
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -54,8 +59,11 @@ def _body(request, serializer_class) -> dict:
     return serializer.validated_data
 
 
-def _page(request, rows, query: dict, item, context: dict | None = None) -> tuple[list, Response]:
-    """One page of `rows` (ordered), and the answer that carries it."""
+def _page(
+    request, rows, query: dict, item, context: Callable[[list], dict] | None = None
+) -> tuple[list, Response]:
+    """One page of `rows` (ordered), and the answer that carries it; `context` gives the
+    serializer's context for the rows shown."""
     paginator = Paginator(rows, query["page_size"])
     number = query["page"]
     if number > paginator.num_pages:
@@ -69,7 +77,7 @@ def _page(request, rows, query: dict, item, context: dict | None = None) -> tupl
         "pages": paginator.num_pages,
         "next": replace_query_param(url, "page", number + 1) if page.has_next() else None,
         "previous": replace_query_param(url, "page", number - 1) if page.has_previous() else None,
-        "results": item(shown, many=True, context=context or {}).data,
+        "results": item(shown, many=True, context=context(shown) if context else {}).data,
     }
     return shown, Response(body)
 
@@ -79,6 +87,18 @@ def _refused(error: ValidationError, renamed: dict[str, str]) -> ValidationError
     if not hasattr(error, "error_dict"):
         return error
     return ValidationError({renamed.get(k, k): v for k, v in error.message_dict.items()})
+
+
+def _pupil(request, public_id: str, **rules) -> Pupil:
+    """The pupil at this address, in the token's school only, by `access.get_pupil`'s rules.
+    An address that is not an id is refused before any lookup, and logged with a label that
+    is safe to store (PostgreSQL refuses a NUL)."""
+    school = request.auth.school
+    key = parse_public_id(public_id)
+    if key is None:
+        label = "".join(c for c in public_id[:40] if c.isprintable())
+        raise access.not_visible(request.user, school, f"pupil {label}")
+    return access.get_pupil(request.user, key, school=school, **rules)
 
 
 class ApiView(APIView):
@@ -165,7 +185,15 @@ class PupilList(ApiView):
         school = request.auth.school
         query = _query(request, s.PupilQuery)
         pupils = _filtered(access.pupils_visible_to(request.user, school), query)
-        context = {"see_flags": access.can(request.user, "pupil.sensitive_flags", school)}
+
+        def context(shown: list) -> dict:
+            # Per pupil, as the detail decides: a designated teacher who also teaches sees the
+            # flags of the looked-after children only, not of everyone in their classes.
+            flagged = access.pupils_visible_to(
+                request.user, school, action="pupil.sensitive_flags"
+            ).filter(pk__in=[p.pk for p in shown])
+            return {"flags_shown": set(flagged.values_list("pk", flat=True))}
+
         shown, response = _page(
             request,
             pupils.with_open_needs().select_related("key_worker"),
@@ -185,8 +213,7 @@ class PupilDetail(ApiView):
         responses=answers({200: s.PupilSerializer}),
     )
     def get(self, request, public_id):
-        pupil = access.get_pupil(request.user, public_id)
-        return self._answer(request, pupil)
+        return self._answer(request, _pupil(request, public_id))
 
     @extend_schema(
         summary="Change what OpenSENCO owns on a pupil (not identity: that is the MIS's)",
@@ -196,7 +223,7 @@ class PupilDetail(ApiView):
         responses=answers({200: s.PupilSerializer}, WRITE_ERRORS),
     )
     def patch(self, request, public_id):
-        pupil = access.get_pupil(request.user, public_id, audit_action=None)
+        pupil = _pupil(request, public_id, audit_action=None)
         changes = _body(request, s.PupilChangeSerializer)
         if {"review_on", "key_worker"} & changes.keys():
             access.require(request.user, "register.change", pupil)
@@ -204,11 +231,14 @@ class PupilDetail(ApiView):
             access.require(request.user, "pupil.share_with_parents", pupil)
         services.change_pupil(pupil, changes, by=request.user)
         pupil.refresh_from_db()
+        # The answer is the whole record: a read, even when the change changed nothing.
+        log.read(request.user, "pupil.viewed", pupil)
         return self._answer(request, pupil)
 
     def _answer(self, request, pupil) -> Response:
-        see_flags = access.can(request.user, "pupil.sensitive_flags", pupil)
-        return Response(s.PupilSerializer(_details(pupil), context={"see_flags": see_flags}).data)
+        flagged = access.can(request.user, "pupil.sensitive_flags", pupil)
+        context = {"flags_shown": {pupil.pk} if flagged else set()}
+        return Response(s.PupilSerializer(_details(pupil), context=context).data)
 
 
 # SEN status and needs ---------------------------------------------------------------------
@@ -237,7 +267,7 @@ class PupilSen(ApiView):
         responses=answers({200: s.SenSerializer}),
     )
     def get(self, request, public_id):
-        pupil = access.get_pupil(request.user, public_id, audit_action="api.sen_viewed")
+        pupil = _pupil(request, public_id, audit_action="api.sen_viewed")
         return Response(s.SenSerializer(_sen(request.user, pupil)).data)
 
     @extend_schema(
@@ -248,9 +278,7 @@ class PupilSen(ApiView):
         responses=answers({200: s.SenSerializer}, WRITE_ERRORS),
     )
     def post(self, request, public_id):
-        pupil = access.get_pupil(
-            request.user, public_id, audit_action=None, requires="register.change"
-        )
+        pupil = _pupil(request, public_id, audit_action=None, requires="register.change")
         change = _body(request, s.SenChangeSerializer)
         try:
             services.change_sen_entry(
@@ -263,6 +291,8 @@ class PupilSen(ApiView):
         except ValidationError as e:
             raise _refused(e, {"provision": "status"}) from None
         pupil.refresh_from_db()
+        # The answer carries the SEN record and its history: a read.
+        log.read(request.user, "api.sen_viewed", pupil)
         return Response(s.SenSerializer(_sen(request.user, pupil)).data)
 
 
@@ -277,8 +307,8 @@ class PupilContacts(ApiView):
         responses=answers({200: s.page_of(s.ContactSerializer)}),
     )
     def get(self, request, public_id):
-        pupil = access.get_pupil(
-            request.user, public_id, audit_action="api.contacts_viewed", requires="pupil.contacts"
+        pupil = _pupil(
+            request, public_id, audit_action="api.contacts_viewed", requires="pupil.contacts"
         )
         query = _query(request, s.PageQuery)
         links = (
@@ -300,7 +330,7 @@ class PupilResults(ApiView):
         responses=answers({200: s.page_of(s.ResultSerializer)}),
     )
     def get(self, request, public_id):
-        pupil = access.get_pupil(request.user, public_id, audit_action="api.results_viewed")
+        pupil = _pupil(request, public_id, audit_action="api.results_viewed")
         query = _query(request, s.PageQuery)
         results = pupil.results.select_related("assessment_type").order_by(
             "-taken_on", "assessment_type__name", "pk"
@@ -321,9 +351,7 @@ class PupilResults(ApiView):
         ),
     )
     def post(self, request, public_id):
-        pupil = access.get_pupil(
-            request.user, public_id, audit_action=None, requires="assessment.record"
-        )
+        pupil = _pupil(request, public_id, audit_action=None, requires="assessment.record")
         data = _body(request, s.ResultCreateSerializer)
         assessment_type = pupil.school.assessment_types.filter(
             public_id=data["assessment_type"]

@@ -161,7 +161,9 @@ ACTIONS = {
     # REST API (issue 10, the API): tokens, and reads that pages have no action for.
     "api.token_created": "Made an API token",
     "api.token_revoked": "Revoked an API token",
-    "api.token_refused": "Used an API token that is expired or revoked, or with a wrong secret",
+    "api.token_refused": (
+        "Used an API token expired, revoked, with a wrong secret or without a staff role there"
+    ),
     "api.sen_viewed": "Read a pupil's SEN status and needs through the API",
     "api.contacts_viewed": "Read a pupil's contacts through the API",
     "api.results_viewed": "Read a pupil's assessment results through the API",

@@ -221,6 +221,26 @@ def test_the_senco_sets_the_next_review_the_key_worker_and_sharing():
         assert (entry.actor_label, entry.pupil_id) == ("senco", pupil.pk)
 
 
+def test_a_change_that_changes_nothing_still_logs_the_read_of_the_record_it_answers():
+    pupil, client = targets.taught_pupil(), api_for("senco")
+    before_reads = entries(action="pupil.viewed", pupil_id=pupil.pk)
+    before_changes = entries(kind="change")
+    response = patch(client, pupil, {"shares_with_parents": pupil.shares_with_parents})
+    assert response.status_code == 200, response.content
+    assert response.json()["upn"] == pupil.upn and response.json()["flags"] is not None
+    assert entries(kind="change") == before_changes
+    assert entries(action="pupil.viewed", pupil_id=pupil.pk) == before_reads + 1
+    assert last_entry(action="pupil.viewed").actor_label == "senco"
+
+
+def test_a_refused_change_reads_nothing():
+    pupil = targets.taught_pupil()
+    before = entries(action="pupil.viewed")
+    error_of(patch(api_for("senco"), pupil, {"review_on": "2020-01-01"}), 400)
+    error_of(patch(api_for("teacher"), pupil, {"shares_with_parents": True}), 403)
+    assert entries(action="pupil.viewed") == before
+
+
 @pytest.mark.parametrize("who", ["head", "teacher", "ta"])
 def test_others_who_see_the_pupil_may_not_change_it(who):
     pupil = targets.taught_pupil()

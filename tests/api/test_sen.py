@@ -61,6 +61,24 @@ def test_the_senco_puts_a_pupil_on_the_register_and_off_the_monitoring_list():
     assert monitoring.ends == access.today() - dt.timedelta(days=1)
 
 
+def test_a_change_answers_the_sen_record_and_its_history_and_logs_the_read():
+    pupil = no_sen_pupil()
+    before = entries(action="api.sen_viewed", pupil_id=pupil.pk)
+    response = post(api_for("senco"), pupil, {"status": "K", "needs": ["MLD"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["history"]["statuses"]
+    assert entries(action="api.sen_viewed", pupil_id=pupil.pk) == before + 1
+    entry = last_entry(action="api.sen_viewed")
+    assert (entry.actor_label, entry.pupil_id) == ("senco", pupil.pk)
+
+
+def test_a_refused_change_reads_nothing():
+    pupil = no_sen_pupil()
+    before = entries(action="api.sen_viewed")
+    error_of(post(api_for("senco"), pupil, {"status": "K"}), 400)
+    assert entries(action="api.sen_viewed") == before
+
+
 def test_a_change_from_a_day_in_the_past_starts_that_day():
     pupil = no_sen_pupil()
     day = access.today() - dt.timedelta(days=10)

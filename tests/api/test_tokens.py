@@ -192,8 +192,13 @@ def test_a_closed_account_s_token_is_refused():
 def test_a_token_stops_reaching_anything_when_its_user_leaves_the_school(persona):
     text = token_for("teacher")
     Membership.objects.filter(user=persona("teacher")).update(ends=dt.date(2000, 1, 1))
+    before = entries(action="api.token_refused")
     error = error_of(api(text).get(PUPILS), 403)
     assert "no longer holds a staff role" in error["message"]
+    assert entries(action="api.token_refused") == before + 1
+    refusal = last_entry(action="api.token_refused")
+    assert refusal.actor_label == "teacher" and refusal.kind == "refused"
+    assert refusal.object_label.endswith("no staff role at the school")
 
 
 def test_a_role_in_another_school_gives_nothing_through_this_school_s_token(persona):
