@@ -40,7 +40,7 @@ pytest: install chromium
 pytest-postgres: install
 	@if [ -n "$$DATABASE_URL" ]; then \
 		SENCO_SECRET_KEY=$${SENCO_SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789} \
-		$(BIN)/pytest -q -m "not browser"; \
+		$(BIN)/pytest -q -m "not browser and not fuzz"; \
 	else echo "DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run sets it)."; fi
 
 test: lint typecheck pytest pytest-postgres
