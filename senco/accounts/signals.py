@@ -47,4 +47,7 @@ def second_step_removed(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(password_changed)
 @receiver(password_reset)
 def password_set(sender, request, user, **kwargs) -> None:
+    from senco.api.services import revoke_everything_of
+
     log.account(user, "account.password_changed", address=_address(request))
+    revoke_everything_of(user)

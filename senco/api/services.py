@@ -71,6 +71,19 @@ def revoke_token(token: ApiToken, *, by) -> bool:
     return True
 
 
+def revoke_everything_of(user) -> int:
+    """A changed or reset password stops every API token and calendar feed the person holds:
+    whoever had their password may have made one. How many were stopped."""
+    from senco.interop import calendar
+
+    stopped = 0
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        stopped += revoke_token(token, by=user)
+    for feed in calendar.feeds_in_force(user):
+        stopped += calendar.stop_feed(user, feed.school) is not None
+    return stopped
+
+
 def change_sen_entry(pupil: Pupil, *, status: str, needs: list[str], starts: dt.date, by) -> None:
     """A new SEN status and ranked needs, as the register change page records it: a pupil
     moving onto the register leaves the monitoring list the day before."""

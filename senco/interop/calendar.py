@@ -72,6 +72,11 @@ def make_feed(user, school: School) -> tuple[CalendarFeed, str]:
     return feed, token
 
 
+def feeds_in_force(user) -> list[CalendarFeed]:
+    """The person's feeds not stopped, in every school."""
+    return list(CalendarFeed.objects.filter(user=user, revoked_at__isnull=True))
+
+
 def stop_feed(user, school: School) -> CalendarFeed | None:
     """Stop the person's feed in the school: its address answers "not found" from now on.
     The feed stopped, or None when there was none."""

@@ -240,3 +240,23 @@ def test_a_signed_in_browser_gets_nothing_from_the_api_without_a_token(client_fo
         f"{PUPILS}{pupil.public_id}/sen/", {"status": "N"}, content_type="application/json"
     )
     error_of(response, 401)
+
+
+def test_a_changed_or_reset_password_stops_every_token_and_calendar_feed(persona):
+    """Whoever had the password may have made a token or a feed: a new password stops them."""
+    from allauth.account.signals import password_changed, password_reset
+
+    from senco.interop import calendar
+    from tests import targets
+
+    senco = persona("senco")
+    first, second = token_for("senco"), token_for("senco")
+    calendar.make_feed(senco, targets.home_school())
+    password_changed.send(sender=type(senco), request=None, user=senco)
+    for text in (first, second):
+        assert token_of(text).revoked_at is not None
+        assert error_of(api(text).get("/api/pupils/"), 401)
+    assert calendar.feeds_in_force(senco) == []
+    third = token_for("senco")
+    password_reset.send(sender=type(senco), request=None, user=senco)
+    assert token_of(third).revoked_at is not None
