@@ -1,5 +1,6 @@
 """Public ids: the random, unguessable id that every URL carries instead of the primary key."""
 
+import hashlib
 import uuid
 
 from django.db import models
@@ -15,3 +16,8 @@ def parse_public_id(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of an API token's or calendar feed's secret: its SHA-256, in hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,7 +1,6 @@
 """Every change to accounts, roles and invitations: one transaction, one audit entry each."""
 
 import datetime as dt
-import hashlib
 import secrets
 
 from allauth.mfa.models import Authenticator
@@ -16,10 +15,9 @@ from django.utils import timezone
 from senco.accounts import second_step
 from senco.accounts.models import Invitation, Membership, Role, User
 from senco.audit import log
+from senco.ids import secret_digest
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+token_hash = secret_digest  # invitations' one-time links are stored as their digest
 
 
 def unique_username(email: str) -> str:

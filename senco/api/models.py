@@ -6,7 +6,6 @@ SHA-256, compared in constant time. A secret of 256 random bits needs no slow ha
 """
 
 import datetime as dt
-import hashlib
 import hmac
 import re
 import secrets
@@ -15,15 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from senco.ids import public_id_field
+from senco.ids import public_id_field, secret_digest
 
 TOKEN_FORMAT = re.compile(r"senco_(?P<lookup>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})")
 # last_used_at is written at most this often, so reads do not each write a row.
 LAST_USED_EVERY = dt.timedelta(minutes=1)
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -66,13 +61,13 @@ class ApiToken(models.Model):
             school=school,
             name=name,
             lookup=lookup,
-            secret_sha256=digest(secret),
+            secret_sha256=secret_digest(secret),
             expires_at=expires_at,
         )
         return token, f"senco_{lookup}_{secret}"
 
     def matches(self, secret: str) -> bool:
-        return hmac.compare_digest(self.secret_sha256, digest(secret))
+        return hmac.compare_digest(self.secret_sha256, secret_digest(secret))
 
     def state(self, now: dt.datetime) -> str:
         if self.revoked_at is not None:

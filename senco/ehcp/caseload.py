@@ -120,14 +120,6 @@ class Paths:
         self.review_new = _paths("pupils:ehcp:review_new", "public_id", "plan_id")
 
 
-def annual_review_due(plan: EHCPlan) -> deadlines.Deadline:
-    """When the plan's next annual review is due (`services.reviews.review_due`)."""
-    try:
-        return reviews.review_due(plan)
-    except ValueError:  # born after the plan's date: the MIS is wrong, the plan still runs
-        return deadlines.Deadline.on(deadlines.add_months(plan.review_anchor, 12))
-
-
 def transfer_deadline(plan: EHCPlan, held: Iterable[AnnualReview]) -> dt.date | None:
     """The phase transfer deadline (15 February, 31 March into post-16) while it is still to
     be met: met once a review naming the next school is held in the transfer's school year."""
@@ -156,7 +148,7 @@ def plan_items(
     items = []
     open_reviews = [r for r in plan_reviews if r.is_open]
     if not open_reviews:
-        due = annual_review_due(plan)
+        due = reviews.review_due(plan)
         url = paths.review_new(pupil.public_id, plan.public_id)
         items.append(_item(REVIEW, "Annual review due", due, today, url=url, **where))
         coming = [p for p in due.prompts if p >= today]

@@ -86,16 +86,10 @@ class ReviewDue:
     transferred: bool = False
 
 
-def review_due(pupil, plan: EHCPlan, today: dt.date) -> ReviewDue | None:
-    moved = plan.transferred_in_on
-    if moved is not None and (plan.last_reviewed_on is None or plan.last_reviewed_on <= moved):
-        due = deadlines.transfer_in_review_due(plan.review_anchor, moved)
-        return ReviewDue(due, deadlines.status(due, today), transferred=True)
-    try:
-        found = deadlines.annual_review_due(plan.review_anchor, pupil.date_of_birth)
-    except ValueError:  # a date of birth after the issue date: the page shows no date
-        return None
-    return ReviewDue(found, deadlines.status(found, today), found.prompts)
+def review_due(plan: EHCPlan, today: dt.date) -> ReviewDue:
+    due = review_services.review_due(plan)
+    transferred = review_services.not_reviewed_since_transfer(plan)
+    return ReviewDue(due, deadlines.status(due, today), due.prompts, transferred=transferred)
 
 
 @dataclass(frozen=True)
@@ -159,7 +153,7 @@ def _render_plan(request, pupil, *, cease_form=None, status=200):
         context |= {
             "versions": versions,
             "content": _content(pupil, versions[-1], today) if versions else None,
-            "review": review_due(pupil, plan, today),
+            "review": review_due(plan, today),
             "amendment": amendment_awaited(plan, today),
         }
         if plan.phase_transfer_year:

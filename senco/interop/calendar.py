@@ -13,7 +13,6 @@ shown once, when it is made, and cannot be read back from the database or a back
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils import timezone
 from senco import access
 from senco.audit import log
 from senco.ehcp import caseload, deadlines
+from senco.ids import secret_digest
 from senco.interop.models import CalendarFeed
 from senco.meetings.models import Meeting
 from senco.plans import queries as plan_queries
@@ -50,10 +50,6 @@ MEETING_LABELS = {Meeting.Kind.PLAN_REVIEW: "Plan review meeting with parents"}
 # The address.
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_in_force(user, school: School) -> CalendarFeed | None:
     """The person's feed in the school that has not been stopped, if any."""
     return CalendarFeed.objects.filter(user=user, school=school, revoked_at__isnull=True).first()
@@ -67,7 +63,8 @@ def make_feed(user, school: School) -> tuple[CalendarFeed, str]:
         # Two clicks at once make one feed, not a clash on "one in force".
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         stop_feed(user, school)
-        feed = CalendarFeed.objects.create(user=user, school=school, token_hash=token_hash(token))
+        digest = secret_digest(token)
+        feed = CalendarFeed.objects.create(user=user, school=school, token_hash=digest)
         log.change(user, "calendar.feed_created", feed, after={"created_at": feed.created_at})
     return feed, token
 
@@ -103,7 +100,7 @@ def stop_feed(user, school: School) -> CalendarFeed | None:
 def feed_for(token: str) -> CalendarFeed | None:
     """The feed whose address carries this token, stopped or not; None for an unknown one."""
     found = CalendarFeed.objects.select_related("user", "school")
-    return found.filter(token_hash=token_hash(token)).first()
+    return found.filter(token_hash=secret_digest(token)).first()
 
 
 def refusal(feed: CalendarFeed | None) -> str:

@@ -143,12 +143,18 @@ def outcomes_of(plan: EHCPlan) -> list[PlanOutcome]:
     return list(version.outcomes.order_by("position", "pk")) if version else []
 
 
+def not_reviewed_since_transfer(plan: EHCPlan) -> bool:
+    """Did the plan arrive from another LA and has it not been reviewed here since?"""
+    moved = plan.transferred_in_on
+    return moved is not None and (plan.last_reviewed_on is None or plan.last_reviewed_on <= moved)
+
+
 def review_due(plan: EHCPlan) -> deadlines.Deadline:
     """When the plan's next annual review is due: 12 months from its issue or last review; for
     a plan transferred from another LA and not reviewed here since, 12 months from the last
     review or 3 months from the transfer, whichever is later (reg 15)."""
     moved = plan.transferred_in_on
-    if moved and (plan.last_reviewed_on is None or plan.last_reviewed_on <= moved):
+    if moved and not_reviewed_since_transfer(plan):
         return deadlines.Deadline.on(deadlines.transfer_in_review_due(plan.review_anchor, moved))
     try:
         return deadlines.annual_review_due(plan.review_anchor, plan.pupil.date_of_birth)
